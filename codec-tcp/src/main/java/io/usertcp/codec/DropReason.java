@@ -23,7 +23,7 @@ public enum DropReason {
 
     /** IPv4: version field is not 4. */
     BAD_IP_VERSION,
-    /** IPv4: IHL below 5 or beyond the total length. */
+    /** IPv4: IHL below 5, or a header longer than the frame. */
     BAD_IP_HEADER_LENGTH,
     /** IPv4: total length below the header length or beyond the frame. */
     BAD_IP_TOTAL_LENGTH,
