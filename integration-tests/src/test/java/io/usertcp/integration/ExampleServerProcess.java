@@ -1,0 +1,58 @@
+package io.usertcp.integration;
+
+import io.usertcp.testing.host.BackgroundProcess;
+import io.usertcp.testing.host.NetworkNamespace;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * example-http started as its own JVM inside a test namespace, so its sockets (kernel TCP) or its TAP
+ * (usertcp) live there and no traffic leaves the namespaces the test made. The namespace stops the
+ * process when it closes.
+ */
+final class ExampleServerProcess {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BackgroundProcess process;
+
+    private ExampleServerProcess(BackgroundProcess process) {
+        this.process = process;
+    }
+
+    /** Starts the server with the test's own class path and waits until it prints that it listens. */
+    static ExampleServerProcess start(NetworkNamespace namespace, String transport, String address, int port) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        BackgroundProcess process = namespace.start(List.of(
+                java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.usertcp.example.http.HttpExampleServer",
+                "--transport", transport, "--address", address, "--port", Integer.toString(port),
+                "--threads", "2").toArray(String[]::new));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!process.output().contains("example-http listening on")) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("example-http exited before listening:\n" + process.output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("example-http did not listen within " + START_TIMEOUT
+                        + ":\n" + process.output());
+            }
+            sleepBriefly();
+        }
+        return new ExampleServerProcess(process);
+    }
+
+    String output() {
+        return process.output();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for example-http", e);
+        }
+    }
+}
