@@ -40,7 +40,49 @@ public enum DropReason {
     /** TCP: checksum with the IPv4 pseudo-header does not verify. */
     BAD_TCP_CHECKSUM,
     /** TCP: an option length of 0 or 1, one that overruns the option space, or a wrong length for a known kind. */
-    BAD_OPTION_LENGTH;
+    BAD_OPTION_LENGTH,
+
+    /**
+     * IPv4 fragment: empty, or not the last and not a multiple of 8 bytes long (RFC 791 3.2); its datagram
+     * is discarded.
+     */
+    FRAGMENT_MALFORMED,
+    /** IPv4 fragment: repeats, byte for byte, a range already held for its datagram; the copy is ignored. */
+    FRAGMENT_DUPLICATE,
+    /**
+     * IPv4 fragment: overlaps data held for its datagram or contradicts where it ends (RFC 5722's rule,
+     * teardrop); the datagram is discarded.
+     */
+    FRAGMENT_OVERLAP,
+    /** IPv4 fragment: its datagram would reassemble beyond 65,535 bytes (ping of death); it is discarded. */
+    FRAGMENT_TOO_LARGE,
+    /** IPv4 fragment: its datagram has more fragments than the per-datagram cap; it is discarded. */
+    FRAGMENT_TOO_MANY,
+    /** IPv4 fragment: its datagram was not complete within the reassembly timeout (RFC 1122 3.3.2). */
+    FRAGMENT_TIMEOUT,
+    /**
+     * IPv4 fragment: reassembly memory or the cap on datagrams in progress ran out, so its datagram was
+     * evicted or refused.
+     */
+    FRAGMENT_MEMORY_LIMIT,
+
+    /** Ethernet: the destination is neither our MAC nor broadcast (the stack joins no multicast group). */
+    NOT_FOR_US,
+    /** IPv4: the destination is not our address (broadcast is accepted for ICMP only). */
+    IP_NOT_FOR_US,
+    /**
+     * IPv4: a source no host can have (RFC 1122 3.2.1.3, RFC 1812 5.3.7): 0.0.0.0/8, loopback, multicast,
+     * reserved, a broadcast address, or our own address (LAND).
+     */
+    MARTIAN_SOURCE,
+    /** IPv4: a protocol the stack does not speak (anything but ICMP and TCP). */
+    UNSUPPORTED_PROTOCOL,
+    /** ICMP: a type the stack ignores (source quench per RFC 6633, redirect, timestamp, ...). */
+    ICMP_IGNORED_TYPE,
+    /** ICMP: an echo request to a broadcast address, ignored as Linux does (icmp_echo_ignore_broadcasts). */
+    ICMP_BROADCAST_ECHO,
+    /** ICMP: an error quoting a datagram that is not a TCP segment we sent from its first byte. */
+    ICMP_QUOTE_NOT_OURS;
 
     private static final DropReason[] VALUES = values();
 
