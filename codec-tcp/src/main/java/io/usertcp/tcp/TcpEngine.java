@@ -1,0 +1,361 @@
+package io.usertcp.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Ticker;
+import io.usertcp.codec.DropCounters;
+import io.usertcp.codec.DropReason;
+import io.usertcp.codec.FrameBuffers;
+import io.usertcp.codec.tcp.TcpSegment;
+import io.usertcp.stack.InboundPacket;
+import io.usertcp.stack.OutboundDatagram;
+import io.usertcp.tcp.congestion.CongestionControlAlgorithms;
+import io.usertcp.tcp.demux.ConnectionTable;
+import io.usertcp.tcp.demux.InsertOutcome;
+import io.usertcp.tcp.demux.ListenerTable;
+import io.usertcp.tcp.input.TcpInput;
+import io.usertcp.tcp.isn.InitialSequenceNumberGenerator;
+import io.usertcp.tcp.output.TcpOutput;
+import io.usertcp.tcp.retransmission.RetransmissionControl;
+import io.usertcp.timer.TimingWheel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The TCP engine of one event loop: configuration, clock, timing wheel, connection and listener tables,
+ * initial sequence numbers, counters, and the core logic ({@link TcpInput}, {@link TcpOutput},
+ * {@link RetransmissionControl}) the stack pipeline's TCP handlers call. Segments leave through the context
+ * of "tcp-demux" ({@link #attach}), so they pass "icmp", "ipv4" and "ethernet" on their way to the device.
+ *
+ * <p>The loop (or a test harness) drives time: {@link #expireTimers()} runs due timers, each delivered as a
+ * {@link TcpTimerEvent} through the pipeline. Reusable per-loop objects (the segment view, the events, the
+ * outbound datagram) live here, so nothing is allocated per segment. Owned by one thread.
+ */
+public final class TcpEngine {
+    private final TcpStackConfig config;
+    private final Ticker ticker;
+    private final FrameBuffers frameBuffers;
+    private final TimingWheel timingWheel;
+    private final ConnectionTable<TcpConnection> connections;
+    private final ListenerTable<TcpListener> listeners;
+    private final InitialSequenceNumberSource sequenceNumbers;
+    private final CongestionControlAlgorithms congestionAlgorithms;
+    private final TcpCounters counters = new TcpCounters();
+    private final DropCounters dropCounters = new DropCounters();
+    private final TcpSegment segment = new TcpSegment();
+    private final AckEvent ackEvent = new AckEvent();
+    private final CongestionEvent congestionEvent = new CongestionEvent();
+    private final TcpTimerEvent timerEvent = new TcpTimerEvent();
+    private final OutboundDatagram datagram = new OutboundDatagram();
+    private final TcpInput input;
+    private final TcpOutput output;
+    private final RetransmissionControl retransmission;
+    private ChannelHandlerContext context;
+    private boolean flushPending;
+    private int nextEphemeralPort;
+    private TcpConnection readCompleteHead;
+
+    /** An engine with RFC 6528 sequence numbers under a fresh key and the built-in congestion controls. */
+    public TcpEngine(TcpStackConfig config, Ticker ticker, ByteBufAllocator allocator) {
+        this(config, ticker, allocator, new InitialSequenceNumberGenerator(ticker)::generate,
+                new CongestionControlAlgorithms());
+    }
+
+    public TcpEngine(TcpStackConfig config, Ticker ticker, ByteBufAllocator allocator,
+                     InitialSequenceNumberSource sequenceNumbers, CongestionControlAlgorithms congestionAlgorithms) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.frameBuffers = new FrameBuffers(allocator);
+        this.timingWheel = new TimingWheel(ticker);
+        this.connections = new ConnectionTable<>(64, config.maxConnections());
+        this.listeners = new ListenerTable<>(8, config.maxListeners());
+        this.sequenceNumbers = Objects.requireNonNull(sequenceNumbers, "sequenceNumbers");
+        this.congestionAlgorithms = Objects.requireNonNull(congestionAlgorithms, "congestionAlgorithms");
+        congestionAlgorithms.get(config.congestionControl());
+        this.output = new TcpOutput(this);
+        this.input = new TcpInput(this);
+        this.retransmission = new RetransmissionControl(this);
+        this.nextEphemeralPort = config.firstEphemeralPort();
+    }
+
+    public TcpStackConfig config() {
+        return config;
+    }
+
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    public long nowNanos() {
+        return ticker.nanoTime();
+    }
+
+    public FrameBuffers frameBuffers() {
+        return frameBuffers;
+    }
+
+    public TimingWheel timingWheel() {
+        return timingWheel;
+    }
+
+    public TcpCounters counters() {
+        return counters;
+    }
+
+    /** Segments dropped by validation (checksum, data offset, options). */
+    public DropCounters dropCounters() {
+        return dropCounters;
+    }
+
+    public CongestionControlAlgorithms congestionAlgorithms() {
+        return congestionAlgorithms;
+    }
+
+    public TcpInput input() {
+        return input;
+    }
+
+    public TcpOutput output() {
+        return output;
+    }
+
+    public RetransmissionControl retransmission() {
+        return retransmission;
+    }
+
+    /** The segment view "tcp-demux" wrapped for the packet now in the pipeline. */
+    public TcpSegment segment() {
+        return segment;
+    }
+
+    public AckEvent ackEvent() {
+        return ackEvent;
+    }
+
+    public CongestionEvent congestionEvent() {
+        return congestionEvent;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** The connection with this 4-tuple, or null. */
+    public TcpConnection connection(int localAddress, int localPort, int remoteAddress, int remotePort) {
+        return connections.get(localAddress, localPort, remoteAddress, remotePort);
+    }
+
+    /** Called by "tcp-demux" when it joins the pipeline: segments are written through its context. */
+    public void attach(ChannelHandlerContext context) {
+        this.context = context;
+    }
+
+    public void detach(ChannelHandlerContext context) {
+        if (this.context == context) {
+            this.context = null;
+        }
+    }
+
+    /**
+     * Opens a listener on {@code localAddress} (0 for every address) and {@code localPort}, with an accept
+     * queue of {@code backlog} connections.
+     *
+     * @throws IllegalStateException if the address and port are taken or the listener table is full
+     */
+    public TcpListener listen(int localAddress, int localPort, int backlog, TcpAcceptor acceptor) {
+        if (backlog < 1 || localPort < 1 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("backlog " + backlog + ", port " + localPort);
+        }
+        TcpListener listener = new TcpListener(this, localAddress, localPort, backlog,
+                Objects.requireNonNull(acceptor, "acceptor"));
+        InsertOutcome outcome = listeners.add(localAddress, localPort, listener);
+        if (outcome != InsertOutcome.ADDED) {
+            throw new IllegalStateException("cannot listen on port " + localPort + ": " + outcome);
+        }
+        return listener;
+    }
+
+    /** The listener for a segment to {@code localAddress:localPort} (exact address first, then wildcard), or null. */
+    public TcpListener listenerFor(int localAddress, int localPort) {
+        return listeners.lookup(localAddress, localPort);
+    }
+
+    void removeListener(TcpListener listener) {
+        listeners.remove(listener.localAddress(), listener.localPort());
+    }
+
+    /**
+     * Active open (RFC 9293 3.10.1) from {@code localAddress} and an ephemeral port to the remote endpoint:
+     * sends the SYN and returns the connection in SYN-SENT; {@code events} learns the outcome.
+     *
+     * @throws IllegalStateException when no ephemeral port is free or the connection table is full
+     */
+    public TcpConnection connect(int localAddress, int remoteAddress, int remotePort, TcpConnectionEvents events) {
+        Objects.requireNonNull(events, "events");
+        int localPort = freeEphemeralPort(localAddress, remoteAddress, remotePort);
+        TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort);
+        if (connections.add(localAddress, localPort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
+            counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
+            throw new IllegalStateException("connection table full");
+        }
+        connection.bindActive(events);
+        input.openActive(connection, nowNanos());
+        flush();
+        return connection;
+    }
+
+    private int freeEphemeralPort(int localAddress, int remoteAddress, int remotePort) {
+        int first = config.firstEphemeralPort();
+        int range = config.lastEphemeralPort() - first + 1;
+        for (int attempt = 0; attempt < range; attempt++) {
+            int port = nextEphemeralPort;
+            nextEphemeralPort = port == config.lastEphemeralPort() ? first : port + 1;
+            if (connections.get(localAddress, port, remoteAddress, remotePort) == null
+                    && listeners.lookup(localAddress, port) == null) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free ephemeral port toward " + remotePort);
+    }
+
+    /** A new connection in the table for a SYN that reached {@code listener}; null when the table is full. */
+    public TcpConnection openPassive(TcpListener listener, int localAddress, int localPort, int remoteAddress,
+                                     int remotePort) {
+        TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort);
+        if (connections.add(localAddress, localPort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
+            counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
+            return null;
+        }
+        connection.bindListener(listener);
+        listener.synReceived();
+        return connection;
+    }
+
+    void unregister(TcpConnection connection) {
+        connections.remove(connection.localAddress(), connection.localPort(), connection.remoteAddress(),
+                connection.remotePort());
+    }
+
+    /** RFC 6528 initial sequence number for a 4-tuple. */
+    public int initialSequenceNumber(int localAddress, int localPort, int remoteAddress, int remotePort) {
+        return sequenceNumbers.initialSequenceNumber(localAddress, localPort, remoteAddress, remotePort);
+    }
+
+    /**
+     * "tcp-demux": validates the TCP segment of {@code packet} into {@link #segment()} and looks its connection
+     * up. Returns the connection (also attached to the packet), or null when the packet was consumed here:
+     * dropped as invalid, or answered as a segment for a listener or a closed port (RFC 9293 3.10.7.1-2).
+     */
+    public TcpConnection demultiplex(InboundPacket packet) {
+        int source = packet.sourceAddress();
+        int destination = packet.destinationAddress();
+        DropReason drop = segment.wrap(packet.transportBuffer(), packet.transportOffset(), packet.transportLength(),
+                source, destination);
+        if (drop != null) {
+            dropCounters.increment(drop);
+            packet.release();
+            return null;
+        }
+        counters.increment(TcpCounter.SEGMENTS_RECEIVED);
+        TcpConnection connection = connections.get(destination, segment.destinationPort(), source,
+                segment.sourcePort());
+        if (connection == null) {
+            input.segmentWithoutConnection(segment, source, destination, nowNanos());
+            packet.release();
+            flush();
+            return null;
+        }
+        packet.setConnection(connection);
+        return connection;
+    }
+
+    /** Hands a finished segment (header prepended) to the network layer; ownership of {@code segmentBuffer} passes. */
+    public void transmit(ByteBuf segmentBuffer, int sourceAddress, int destinationAddress) {
+        ChannelHandlerContext target = context;
+        if (target == null) {
+            segmentBuffer.release();
+            counters.increment(TcpCounter.OUTPUT_DETACHED);
+            return;
+        }
+        counters.increment(TcpCounter.SEGMENTS_SENT);
+        datagram.set(segmentBuffer, sourceAddress, destinationAddress, TcpSegment.PROTOCOL_NUMBER, 0, true);
+        target.write(datagram, target.voidPromise());
+        flushPending = true;
+    }
+
+    /** Flushes what {@link #transmit} wrote since the last flush. */
+    public void flush() {
+        if (flushPending && context != null) {
+            flushPending = false;
+            context.flush();
+        }
+    }
+
+    /**
+     * The stack is going away: every connection is aborted (RST where synchronized, RFC 9293 3.10.5) and every
+     * listener closed, releasing all their buffers.
+     */
+    public void close() {
+        List<TcpConnection> open = new ArrayList<>(connections.size());
+        connections.forEach((localAddress, localPort, remoteAddress, remotePort, connection) -> open.add(connection));
+        for (TcpConnection connection : open) {
+            connection.abort();
+        }
+        List<TcpListener> listening = new ArrayList<>(listeners.size());
+        listeners.forEach((localAddress, localPort, listener) -> listening.add(listener));
+        for (TcpListener listener : listening) {
+            listener.close();
+        }
+        flush();
+    }
+
+    /** Runs the timers due now (each as a {@link TcpTimerEvent} through the pipeline), then flushes. */
+    public int expireTimers() {
+        int ran = timingWheel.expire(ticker.nanoTime());
+        flush();
+        return ran;
+    }
+
+    /**
+     * Sends a congestion signal raised outside an ACK (by output, for an idle restart) through the pipeline from
+     * "tcp-demux", so it reaches whichever handler is registered as "tcp-congestion".
+     */
+    public void signalCongestion(CongestionEvent event) {
+        ChannelHandlerContext target = context;
+        if (target != null) {
+            target.fireChannelRead(event);
+        }
+    }
+
+    void dispatchTimer(TcpConnection connection, int kind, long nowNanos) {
+        ChannelHandlerContext target = context;
+        if (target != null) {
+            target.fireUserEventTriggered(timerEvent.set(connection, kind, nowNanos));
+        }
+    }
+
+    void readCompleteLater(TcpConnection connection) {
+        if (!connection.readCompletePending) {
+            connection.readCompletePending = true;
+            connection.readCompleteNext = readCompleteHead;
+            readCompleteHead = connection;
+        }
+    }
+
+    /** End of an inbound batch: tells each connection that received data, once. */
+    public void readComplete() {
+        TcpConnection connection = readCompleteHead;
+        readCompleteHead = null;
+        while (connection != null) {
+            TcpConnection next = connection.readCompleteNext;
+            connection.readCompleteNext = null;
+            connection.readCompletePending = false;
+            connection.readComplete();
+            connection = next;
+        }
+        flush();
+    }
+}

@@ -1,0 +1,310 @@
+package io.usertcp.tcp.retransmission;
+
+import io.usertcp.tcp.AckEvent;
+import io.usertcp.tcp.CongestionEvent;
+import io.usertcp.tcp.CongestionEventPath;
+import io.usertcp.tcp.CongestionSignal;
+import io.usertcp.tcp.TcpConnection;
+import io.usertcp.tcp.TcpControlBlock;
+import io.usertcp.tcp.TcpCounter;
+import io.usertcp.tcp.TcpEngine;
+import io.usertcp.tcp.TcpState;
+import io.usertcp.tcp.TcpTimeoutException;
+import io.usertcp.tcp.TcpTimerEvent;
+import io.usertcp.tcp.output.TcpOutput;
+import io.usertcp.tcp.rtt.RetransmissionLimits;
+import io.usertcp.tcp.rtt.RttEstimator;
+import io.usertcp.tcp.sack.NextSegment;
+import io.usertcp.tcp.sack.SackScoreboard;
+
+import static io.usertcp.tcp.SequenceNumbers.after;
+import static io.usertcp.tcp.SequenceNumbers.afterOrEqual;
+
+/**
+ * Loss detection and repair for the connections of one engine, the logic behind "tcp-retransmission":
+ * <ul>
+ *   <li>RTT samples (RFC 6298 with Karn's rule, or RFC 7323 RTTM from the timestamp echo) and the
+ *   retransmission timer: restarted when new data is acknowledged, stopped when nothing is outstanding
+ *   (RFC 6298 5.2, 5.3).</li>
+ *   <li>With a SACK peer, RFC 6675 loss recovery on the connection's {@link SackScoreboard}: entered at
+ *   DupThresh duplicate ACKs or when IsLost(SND.UNA), then NextSeg() chooses lost holes, new data, other
+ *   holes and the rescue retransmission while cwnd - pipe allows.</li>
+ *   <li>Without SACK, fast retransmit on the third duplicate ACK (RFC 5681 3.2) and NewReno recovery (RFC
+ *   6582): a partial ACK retransmits the next unacknowledged segment; an ACK covering {@code recover} ends the
+ *   recovery. New data flows while cwnd exceeds the pipe ({@link TcpConnection#pipe()}).</li>
+ *   <li>Timer expiry (RFC 6298 5.4-5.6): back off, retransmit from SND.UNA with go-back-N, give up at R2
+ *   (RFC 9293 3.8.3, {@link RetransmissionLimits}); the SYN and SYN-ACK too, with the SYN limit.</li>
+ * </ul>
+ * Congestion events go to the {@link CongestionEventPath} ("tcp-congestion"), never to the algorithm directly.
+ * One per engine; allocates nothing.
+ */
+public final class RetransmissionControl {
+    /** RFC 5681 3.2: the duplicate ACK threshold. */
+    public static final int DUPLICATE_ACK_THRESHOLD = 3;
+
+    private final TcpEngine engine;
+
+    public RetransmissionControl(TcpEngine engine) {
+        this.engine = engine;
+    }
+
+    /** An acceptable ACK of new data, or a duplicate ACK. */
+    public void onAck(AckEvent event, CongestionEventPath path) {
+        TcpConnection connection = event.connection();
+        if (connection.sackScoreboard() != null) {
+            onAckWithSack(event, connection.sackScoreboard(), path);
+            return;
+        }
+        TcpControlBlock tcb = connection.controlBlock();
+        long now = event.nowNanos();
+        if (event.bytesAcked() <= 0) {
+            if (event.isDuplicate()) {
+                duplicateAck(connection, now, path);
+            }
+            return;
+        }
+        sampleRtt(connection, event);
+        tcb.retransmissions = 0;
+        tcb.firstTransmitNanos = now;
+        boolean handshake = event.previousSndUna() == tcb.iss;
+        int dataAcked = handshake ? event.bytesAcked() - 1 : event.bytesAcked();
+        if (tcb.inRecovery) {
+            if (afterOrEqual(tcb.sndUna, tcb.recover)) {
+                // RFC 6582 3.2 step 3: full acknowledgment, recovery ends
+                tcb.inRecovery = false;
+                tcb.duplicateAcks = 0;
+                signal(path, CongestionSignal.RECOVERY_EXIT, connection, now, 0, 0);
+            } else {
+                // RFC 6582 3.2 step 5: a partial ACK retransmits the first unacknowledged segment
+                tcb.duplicateAcks = Math.max(0, tcb.duplicateAcks - Math.max(1, dataAcked / tcb.sendMss));
+                signal(path, CongestionSignal.RECOVERY_ACK, connection, now, dataAcked, event.bytesInFlightBefore());
+                engine.output().retransmitFirst(connection);
+            }
+        } else {
+            tcb.duplicateAcks = 0;
+            if (tcb.recoverPending && after(tcb.sndUna - 1, tcb.recover)) {
+                tcb.recoverPending = false;
+            }
+            if (dataAcked > 0 && connection.congestionControl() != null) {
+                signal(path, CongestionSignal.ACK, connection, now, dataAcked, event.bytesInFlightBefore());
+            }
+        }
+        restartTimer(connection);
+    }
+
+    /** RFC 6298 5.2 and 5.3: after new data is acknowledged, stop the timer or restart it. */
+    private static void restartTimer(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (tcb.sndMax == tcb.sndUna) {
+            connection.cancelTimer(TcpTimerEvent.RETRANSMISSION);
+        } else {
+            connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+        }
+    }
+
+    /**
+     * RFC 6675 5 for a peer that SACKs: the scoreboard is updated from every ACK; recovery starts at DupThresh
+     * duplicate ACKs or when the segment at SND.UNA is deemed lost, and in recovery each ACK lets NextSeg()
+     * choose what to send while cwnd - pipe allows a segment. Recovery ends when SND.UNA passes the recovery
+     * point (5 (A)).
+     */
+    private void onAckWithSack(AckEvent event, SackScoreboard board, CongestionEventPath path) {
+        TcpConnection connection = event.connection();
+        TcpControlBlock tcb = connection.controlBlock();
+        long now = event.nowNanos();
+        int flags = board.update(tcb.sndUna, tcb.sndMax, event.options());
+        boolean progress = event.bytesAcked() > 0;
+        int dataAcked = 0;
+        if (progress) {
+            sampleRtt(connection, event);
+            tcb.retransmissions = 0;
+            tcb.firstTransmitNanos = now;
+            dataAcked = event.previousSndUna() == tcb.iss ? event.bytesAcked() - 1 : event.bytesAcked();
+        } else if (event.isDuplicate() || (flags & SackScoreboard.NEW_SACKED_DATA) != 0) {
+            tcb.duplicateAcks++;
+        }
+        if (tcb.inRecovery) {
+            if (!board.inRecovery()) {
+                tcb.inRecovery = false;
+                tcb.duplicateAcks = 0;
+                signal(path, CongestionSignal.RECOVERY_EXIT, connection, now, 0, 0);
+            } else {
+                if (dataAcked > 0) {
+                    signal(path, CongestionSignal.RECOVERY_ACK, connection, now, dataAcked,
+                            event.bytesInFlightBefore());
+                }
+                sendRecoverySegments(connection, board);
+            }
+        } else {
+            if (progress) {
+                tcb.duplicateAcks = 0;
+            }
+            if (dataAcked > 0) {
+                signal(path, CongestionSignal.ACK, connection, now, dataAcked, event.bytesInFlightBefore());
+            }
+            if (tcb.sndMax != tcb.sndUna && board.canEnterRecovery()
+                    && (tcb.duplicateAcks >= SackScoreboard.DUP_THRESH || board.isLost(tcb.sndUna))) {
+                enterSackRecovery(connection, board, now, path);
+                return;
+            }
+        }
+        if (progress) {
+            restartTimer(connection);
+        }
+    }
+
+    /** RFC 6675 5 (4): loss recovery begins with the first unSACKed segment, then (C) as cwnd allows. */
+    private void enterSackRecovery(TcpConnection connection, SackScoreboard board, long now, CongestionEventPath path) {
+        TcpControlBlock tcb = connection.controlBlock();
+        tcb.inRecovery = true;
+        tcb.recover = tcb.sndMax;
+        tcb.recoverPending = true;
+        engine.counters().increment(TcpCounter.FAST_RETRANSMITS);
+        signal(path, CongestionSignal.CONGESTION, connection, now, 0, tcb.flightSize());
+        if (board.enterRecovery() != NextSegment.NONE) {
+            engine.output().retransmitRange(connection, board.segmentStart(), board.segmentLength());
+        }
+        connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+        sendRecoverySegments(connection, board);
+    }
+
+    /** RFC 6675 5 (C): while cwnd - pipe >= SMSS, send what NextSeg() chooses. */
+    private void sendRecoverySegments(TcpConnection connection, SackScoreboard board) {
+        TcpControlBlock tcb = connection.controlBlock();
+        int cwnd = connection.congestionControl().congestionWindow();
+        TcpOutput output = engine.output();
+        // Each choice but the one-off rescue raises pipe by its length, so this ends; the budget makes sure
+        for (int budget = cwnd / tcb.sendMss + 1; budget > 0 && cwnd - board.pipe() >= tcb.sendMss; budget--) {
+            NextSegment next = board.nextSeg(output.newDataAllowed(connection));
+            if (next == NextSegment.NONE) {
+                return;
+            }
+            if (next == NextSegment.NEW_DATA) {
+                output.sendNewData(connection, board.segmentLength());
+            } else {
+                output.retransmitRange(connection, board.segmentStart(), board.segmentLength());
+            }
+        }
+    }
+
+    private void sampleRtt(TcpConnection connection, AckEvent event) {
+        TcpControlBlock tcb = connection.controlBlock();
+        long now = event.nowNanos();
+        if (tcb.timestamps) {
+            // RFC 7323 4.1: RTTM from the echoed TSval, valid for retransmissions too
+            if (event.hasTimestampEcho()) {
+                connection.timestampSampler().sampleOnAck(event.timestampEcho(), now);
+            }
+        } else if (tcb.rttTiming && afterOrEqual(tcb.sndUna, tcb.rttSeq)) {
+            // RFC 6298 3 (Karn): only a segment never retransmitted is timed; retransmissions clear rttTiming
+            tcb.rttTiming = false;
+            connection.rttEstimator().sample(now - tcb.rttStartNanos, now);
+        }
+    }
+
+    private void duplicateAck(TcpConnection connection, long now, CongestionEventPath path) {
+        TcpControlBlock tcb = connection.controlBlock();
+        tcb.duplicateAcks++;
+        if (tcb.inRecovery || tcb.duplicateAcks != DUPLICATE_ACK_THRESHOLD || connection.congestionControl() == null) {
+            return;
+        }
+        // RFC 6582 3.2 step 2: after a recovery or timeout, enter recovery only once the ACK covers more than
+        // recover, so duplicate ACKs of data sent before it do not start a second reduction
+        if (tcb.recoverPending && !after(tcb.sndUna - 1, tcb.recover)) {
+            return;
+        }
+        tcb.inRecovery = true;
+        tcb.recover = tcb.sndMax;
+        tcb.recoverPending = true;
+        engine.counters().increment(TcpCounter.FAST_RETRANSMITS);
+        signal(path, CongestionSignal.CONGESTION, connection, now, 0, tcb.flightSize());
+        engine.output().retransmitFirst(connection);
+        connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+    }
+
+    /** The retransmission timer expired (RFC 6298 5.4-5.6). */
+    public void onTimeout(TcpConnection connection, long now, CongestionEventPath path) {
+        TcpControlBlock tcb = connection.controlBlock();
+        TcpState state = tcb.state;
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || tcb.sndMax == tcb.sndUna) {
+            return;
+        }
+        engine.counters().increment(TcpCounter.RETRANSMISSION_TIMEOUTS);
+        RetransmissionLimits limits = engine.config().retransmissionLimits();
+        boolean syn = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        long userTimeout = engine.config().userTimeoutNanos();
+        if (!syn && userTimeout > 0 && now - tcb.firstTransmitNanos >= userTimeout) {
+            // RFC 5482: the user timeout replaces R2 for data
+            engine.counters().increment(TcpCounter.TIMEOUTS);
+            connection.terminate(new TcpTimeoutException("connection timed out (user timeout)"));
+            return;
+        }
+        if (limits.shouldGiveUp(syn, tcb.retransmissions, now - tcb.firstTransmitNanos)) {
+            engine.counters().increment(TcpCounter.TIMEOUTS);
+            connection.terminate(new TcpTimeoutException(syn ? "connection timed out (SYN not acknowledged)"
+                    : "connection timed out (data not acknowledged)"));
+            return;
+        }
+        RttEstimator rtt = connection.rttEstimator();
+        rtt.backoff();
+        tcb.retransmissions++;
+        tcb.rttTiming = false;
+        if (syn) {
+            tcb.synTimedOut = true;
+            engine.counters().increment(TcpCounter.RETRANSMITTED_SEGMENTS);
+            engine.output().sendSyn(connection);
+            connection.armTimer(TcpTimerEvent.RETRANSMISSION, rtt.rtoNanos());
+            return;
+        }
+        // RFC 5681 3.1 / RFC 6582 4: cwnd to the loss window, recovery over, recover = highest sent
+        signal(path, CongestionSignal.RETRANSMISSION_TIMEOUT, connection, now, 0, tcb.flightSize());
+        if (connection.sackScoreboard() != null) {
+            // RFC 6675 5.1: SACK information is not trusted across a timeout (the receiver may renege)
+            connection.sackScoreboard().clear();
+        }
+        tcb.inRecovery = false;
+        tcb.duplicateAcks = 0;
+        tcb.recover = tcb.sndMax;
+        tcb.recoverPending = true;
+        // Go-back-N from SND.UNA: what was sent after the lost segment is sent again as the window reopens
+        tcb.sndNxt = tcb.sndUna;
+        connection.armTimer(TcpTimerEvent.RETRANSMISSION, rtt.rtoNanos());
+        TcpOutput output = engine.output();
+        if (!output.sendData(connection)) {
+            // Nothing fits the windows (a zero window): retransmit the first segment regardless (RFC 6298 5.4)
+            output.retransmitFirst(connection);
+        }
+    }
+
+    /**
+     * The persist timer expired (RFC 9293 3.8.6.1): while the window stays shut with data waiting, probe and
+     * back off; the connection lives on as long as the probes are answered, unless a user timeout is set.
+     */
+    public void onPersistTimeout(TcpConnection connection, long now) {
+        TcpControlBlock tcb = connection.controlBlock();
+        TcpState state = tcb.state;
+        boolean sending = state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.FIN_WAIT_1 || state == TcpState.CLOSING || state == TcpState.LAST_ACK;
+        int unsent = tcb.sndUna + connection.sendBuffer().size() - tcb.sndNxt;
+        if (!sending || unsent <= 0 || tcb.sndUna + tcb.sndWnd - tcb.sndNxt > 0) {
+            return;
+        }
+        long userTimeout = engine.config().userTimeoutNanos();
+        if (userTimeout > 0 && now - tcb.zeroWindowSinceNanos >= userTimeout) {
+            engine.counters().increment(TcpCounter.TIMEOUTS);
+            connection.terminate(new TcpTimeoutException("connection timed out (user timeout, zero window)"));
+            return;
+        }
+        engine.counters().increment(TcpCounter.ZERO_WINDOW_PROBES);
+        engine.output().sendProbe(connection);
+        tcb.persistBackoff++;
+        connection.armTimer(TcpTimerEvent.PERSIST, engine.output().persistDelay(connection));
+    }
+
+    private void signal(CongestionEventPath path, CongestionSignal signal, TcpConnection connection, long now,
+                        int bytesAcked, int bytesInFlight) {
+        CongestionEvent event = engine.congestionEvent().set(signal, connection, now, bytesAcked, bytesInFlight,
+                connection.rttEstimator().srttNanos(), 0, connection.rttEstimator().rtoNanos());
+        path.congestionSignal(event);
+    }
+}
