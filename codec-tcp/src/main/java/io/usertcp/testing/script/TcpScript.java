@@ -179,11 +179,18 @@ public final class TcpScript implements AutoCloseable {
         return (ticker.nanoTime() - ticker.initialNanoTime()) / 1e6;
     }
 
-    /** Aborts whatever is still open and releases every buffer. */
+    /**
+     * Aborts whatever is still open and releases every buffer; fails if a timer outlives its connection, so
+     * every scripted test ends with no live timers (the leak detector covers buffers).
+     */
     @Override
     public void close() {
         engine.close();
         channel.finishAndReleaseAll();
+        int liveTimers = engine.timingWheel().activeCount();
+        if (liveTimers != 0) {
+            throw new AssertionError(liveTimers + " timer(s) still armed after every connection was closed");
+        }
     }
 
     /** Stands in for "ipv4": decodes each datagram TCP writes and releases it. */
