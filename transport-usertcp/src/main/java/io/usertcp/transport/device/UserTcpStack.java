@@ -5,16 +5,24 @@ import io.netty.channel.EventLoop;
 import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.stack.StackPipeline;
+import io.usertcp.tcp.TcpEngine;
+import io.usertcp.tcp.TcpStackConfig;
+import io.usertcp.tcp.handler.TcpHandlers;
+import io.usertcp.transport.loop.LoopTimers;
 import io.usertcp.transport.loop.UserTcpIoHandler;
 import io.usertcp.transport.tap.TapDevice;
 import io.usertcp.transport.tap.TapDeviceException;
 
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A running user-space stack: a TAP device, the {@link TapDeviceChannel} over it with the {@link StackPipeline}
- * installed, registered on a usertcp event loop. Once started it answers ARP and ping for its address; it sends
- * a gratuitous ARP as it starts. {@link #close()} stops it and closes the device.
+ * and the TCP handlers ({@link TcpHandlers}) installed, registered on a usertcp event loop, and the
+ * {@link TcpEngine} of that loop, whose timing wheel the loop drives ({@link UserTcpIoHandler#addTimers}). Once
+ * started it answers ARP and ping for its address and takes TCP connections and listeners through
+ * {@link #engine()}, on its loop ({@link #loop()}); it sends a gratuitous ARP as it starts. {@link #close()} stops
+ * it and closes the device.
  *
  * <pre>{@code
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, UserTcpIoHandler.newFactory());
@@ -28,10 +36,14 @@ import java.util.Objects;
 public final class UserTcpStack implements AutoCloseable {
     private final TapDeviceChannel channel;
     private final StackPipeline stack;
+    private final TcpEngine engine;
+    private final LoopTimers timers;
 
-    private UserTcpStack(TapDeviceChannel channel, StackPipeline stack) {
+    private UserTcpStack(TapDeviceChannel channel, StackPipeline stack, TcpEngine engine) {
         this.channel = channel;
         this.stack = stack;
+        this.engine = engine;
+        this.timers = new EngineTimers(engine);
     }
 
     /**
@@ -41,8 +53,19 @@ public final class UserTcpStack implements AutoCloseable {
      * @throws TapDeviceException if the device cannot be opened; the message says why and what to do
      */
     public static UserTcpStack open(String deviceName, StackConfig config, EventLoop loop) throws TapDeviceException {
+        return open(deviceName, config, tcpDefaults(config), loop);
+    }
+
+    /** As {@link #open(String, StackConfig, EventLoop)}, with TCP settings of the caller's. */
+    public static UserTcpStack open(String deviceName, StackConfig config, TcpStackConfig tcpConfig, EventLoop loop)
+            throws TapDeviceException {
         checkLoop(loop);
-        return start(TapDevice.open(deviceName), config, loop);
+        return start(TapDevice.open(deviceName), config, tcpConfig, loop);
+    }
+
+    /** TCP defaults ({@link TcpStackConfig#defaults()}) on the link MTU of {@code config}. */
+    public static TcpStackConfig tcpDefaults(StackConfig config) {
+        return TcpStackConfig.builder().mtu(Objects.requireNonNull(config, "config").mtu()).build();
     }
 
     /**
@@ -57,22 +80,39 @@ public final class UserTcpStack implements AutoCloseable {
      * @throws IllegalStateException    if called on {@code loop}, or the registration fails
      */
     public static UserTcpStack start(TapDevice device, StackConfig config, EventLoop loop) {
+        return start(device, config, config == null ? null : tcpDefaults(config), loop);
+    }
+
+    /**
+     * As {@link #start(TapDevice, StackConfig, EventLoop)}, with TCP settings of the caller's; their MTU may not
+     * exceed the stack's.
+     */
+    public static UserTcpStack start(TapDevice device, StackConfig config, TcpStackConfig tcpConfig, EventLoop loop) {
         Objects.requireNonNull(device, "device");
         try {
             checkLoop(loop);
             checkConfig(device, config);
+            Objects.requireNonNull(tcpConfig, "tcpConfig");
+            if (tcpConfig.mtu() > config.mtu()) {
+                throw new IllegalArgumentException("TCP MTU " + tcpConfig.mtu() + " exceeds the stack MTU "
+                        + config.mtu());
+            }
             if (loop.inEventLoop()) {
                 throw new IllegalStateException("UserTcpStack.start waits for the registration, so it cannot run on"
                         + " the loop it registers with");
             }
             TapDeviceChannel channel = new TapDeviceChannel(device);
             StackPipeline stack = StackPipeline.install(channel.pipeline(), config, loop.ticker());
+            TcpEngine engine = new TcpEngine(tcpConfig, loop.ticker(), channel.alloc());
+            TcpHandlers.addLast(channel.pipeline(), engine);
             ChannelFuture registered = loop.register(channel).awaitUninterruptibly();
             if (!registered.isSuccess()) {
                 channel.close().awaitUninterruptibly();
                 throw new IllegalStateException("cannot register " + channel + " with " + loop, registered.cause());
             }
-            return new UserTcpStack(channel, stack);
+            UserTcpStack started = new UserTcpStack(channel, stack, engine);
+            loop.submit(() -> channel.ioHandler().addTimers(started.timers)).awaitUninterruptibly();
+            return started;
         } catch (RuntimeException e) {
             device.close();
             throw e;
@@ -88,16 +128,50 @@ public final class UserTcpStack implements AutoCloseable {
         return stack;
     }
 
+    /** The TCP engine; use it on {@link #loop()} only. */
+    public TcpEngine engine() {
+        return engine;
+    }
+
+    /** The event loop the stack runs on, where its engine, connections and listeners live. */
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    /** Completed when the stack has stopped (its channel closed). */
+    public ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     /**
-     * Closes the channel and with it the device, and waits for that unless called on the stack's own loop.
-     * Idempotent.
+     * Stops the stack: connections still open are reset (RFC 9293 3.10.5; close them first for a FIN each),
+     * listeners closed, the timers taken off the loop, then the channel and with it the device closed. Waits
+     * for that unless called on the stack's own loop. Idempotent.
      */
     @Override
     public void close() {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            stop();
+        } else {
+            try {
+                loop.submit(this::stop).awaitUninterruptibly();
+            } catch (RejectedExecutionException shutDown) {
+                // the loop is gone: its handler has closed the channel already
+            }
+        }
         ChannelFuture closed = channel.close();
-        if (!channel.eventLoop().inEventLoop()) {
+        if (!loop.inEventLoop()) {
             closed.awaitUninterruptibly();
         }
+    }
+
+    private void stop() {
+        if (channel.isActive()) {
+            engine.close();
+            channel.ioHandler().removeTimers(timers);
+        }
+        channel.close();
     }
 
     @Override
@@ -123,6 +197,32 @@ public final class UserTcpStack implements AutoCloseable {
         if (config.mtu() > device.mtu()) {
             throw new IllegalArgumentException("stack MTU " + config.mtu() + " exceeds the MTU " + device.mtu()
                     + " of " + device.name());
+        }
+    }
+
+    /** The engine's wheel as the loop drives it: segments the timers produce are flushed once per expiry. */
+    private static final class EngineTimers implements LoopTimers {
+        private final TcpEngine engine;
+
+        EngineTimers(TcpEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public long nextExpiryDelayNanos(long nowNanos) {
+            return engine.timingWheel().nextExpiryDelayNanos(nowNanos);
+        }
+
+        @Override
+        public int expire(long nowNanos) {
+            int ran = engine.timingWheel().expire(nowNanos);
+            engine.flush();
+            return ran;
+        }
+
+        @Override
+        public String toString() {
+            return "EngineTimers{" + engine.timingWheel().activeCount() + " armed}";
         }
     }
 }

@@ -1,0 +1,274 @@
+package io.usertcp.transport;
+
+import io.usertcp.codec.ethernet.MacAddress;
+import io.usertcp.codec.ipv4.Ipv4Address;
+import io.usertcp.stack.StackConfig;
+import io.usertcp.tcp.TcpStackConfig;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Everything one stack needs: the TAP device to attach to, the link and IP settings ({@link StackConfig}) and
+ * the TCP settings ({@link TcpStackConfig}). Build it in code with {@link #builder}, or from {@code usertcp.*}
+ * system properties with {@link #fromSystemProperties()}, which is how an unchanged application gets a stack:
+ *
+ * <table>
+ *   <caption>System properties</caption>
+ *   <tr><th>property</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@code usertcp.device}</td><td>TAP device to attach to (created if missing)</td><td>required</td></tr>
+ *   <tr><td>{@code usertcp.address}</td><td>IPv4 address and prefix, e.g. {@code 198.18.0.2/24}</td>
+ *       <td>required</td></tr>
+ *   <tr><td>{@code usertcp.gateway}</td><td>default router on the link</td><td>none</td></tr>
+ *   <tr><td>{@code usertcp.mac}</td><td>the stack's MAC</td><td>{@code 02:00} followed by the address</td></tr>
+ *   <tr><td>{@code usertcp.mtu}</td><td>link MTU</td><td>1500</td></tr>
+ *   <tr><td>{@code usertcp.receiveBuffer}, {@code usertcp.sendBuffer}</td><td>per-connection buffer bytes</td>
+ *       <td>262144</td></tr>
+ *   <tr><td>{@code usertcp.congestionControl}</td><td>{@code cubic} or {@code newreno}</td><td>cubic</td></tr>
+ *   <tr><td>{@code usertcp.nagle}</td><td>Nagle's algorithm (RFC 9293 3.7.4)</td><td>true</td></tr>
+ *   <tr><td>{@code usertcp.maxConnections}, {@code usertcp.maxListeners}, {@code usertcp.synQueue}</td>
+ *       <td>limits</td><td>65536, 1024, 256</td></tr>
+ *   <tr><td>{@code usertcp.ephemeralPorts}</td><td>range for connects, {@code first-last}</td>
+ *       <td>49152-65535</td></tr>
+ *   <tr><td>{@code usertcp.keepAliveIdleSeconds}, {@code usertcp.keepAliveIntervalSeconds},
+ *       {@code usertcp.keepAliveProbes}</td><td>keep-alive timing (RFC 1122 4.2.3.6)</td><td>7200, 75, 9</td></tr>
+ *   <tr><td>{@code usertcp.userTimeoutMillis}</td><td>RFC 5482 user timeout, 0 for none</td><td>0</td></tr>
+ * </table>
+ *
+ * An unknown {@code usertcp.*} property is an error, so a misspelt setting cannot pass unnoticed.
+ */
+public final class UserTcpConfig {
+    public static final String PROPERTY_PREFIX = "usertcp.";
+    static final String DEVICE = "usertcp.device";
+    static final String ADDRESS = "usertcp.address";
+
+    private static final Set<String> KNOWN = Set.of(DEVICE, ADDRESS, "usertcp.gateway", "usertcp.mac",
+            "usertcp.mtu", "usertcp.receiveBuffer", "usertcp.sendBuffer", "usertcp.congestionControl",
+            "usertcp.nagle", "usertcp.maxConnections", "usertcp.maxListeners", "usertcp.synQueue",
+            "usertcp.ephemeralPorts", "usertcp.keepAliveIdleSeconds", "usertcp.keepAliveIntervalSeconds",
+            "usertcp.keepAliveProbes", "usertcp.userTimeoutMillis");
+
+    private final String deviceName;
+    private final StackConfig stack;
+    private final TcpStackConfig tcp;
+
+    private UserTcpConfig(String deviceName, StackConfig stack, TcpStackConfig tcp) {
+        this.deviceName = deviceName;
+        this.stack = stack;
+        this.tcp = tcp;
+    }
+
+    /**
+     * A configuration for {@code deviceName} with the given link and TCP settings.
+     *
+     * @throws IllegalArgumentException if the TCP MTU exceeds the link's
+     */
+    public static UserTcpConfig of(String deviceName, StackConfig stack, TcpStackConfig tcp) {
+        Objects.requireNonNull(deviceName, "deviceName");
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(tcp, "tcp");
+        if (tcp.mtu() > stack.mtu()) {
+            throw new IllegalArgumentException("TCP MTU " + tcp.mtu() + " exceeds the link MTU " + stack.mtu());
+        }
+        return new UserTcpConfig(deviceName, stack, tcp);
+    }
+
+    /** Whether the system properties name a stack ({@value #DEVICE} or {@value #ADDRESS} is set). */
+    public static boolean isConfiguredBySystemProperties() {
+        return System.getProperty(DEVICE) != null || System.getProperty(ADDRESS) != null;
+    }
+
+    /** The configuration the {@code usertcp.*} system properties describe (see the class comment). */
+    public static UserTcpConfig fromSystemProperties() {
+        return fromProperties(System.getProperties());
+    }
+
+    /**
+     * The configuration {@code properties} describe; keys are as in the class comment.
+     *
+     * @throws IllegalArgumentException naming the property that is missing, unknown or malformed
+     */
+    public static UserTcpConfig fromProperties(Properties properties) {
+        Set<String> unknown = new TreeSet<>();
+        for (Map.Entry<Object, Object> entry : properties.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (key.startsWith(PROPERTY_PREFIX) && !KNOWN.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown usertcp properties " + unknown + "; known ones: "
+                    + new TreeSet<>(KNOWN));
+        }
+        PropertyReader reader = new PropertyReader(properties);
+        String device = reader.required(DEVICE);
+        String address = reader.required(ADDRESS);
+        Builder builder = builder(device, address);
+        reader.ifPresent("usertcp.gateway", value -> builder.gateway(Ipv4Address.parse(value)));
+        reader.ifPresent("usertcp.mac", value -> builder.mac(MacAddress.parse(value)));
+        reader.ifPresent("usertcp.mtu", value -> builder.mtu(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.receiveBuffer", value -> builder.tcp().receiveBufferBytes(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.sendBuffer", value -> builder.tcp().sendBufferBytes(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.congestionControl", value -> builder.tcp().congestionControl(value));
+        reader.ifPresent("usertcp.nagle", value -> builder.tcp().nagle(parseBoolean(value)));
+        reader.ifPresent("usertcp.maxConnections", value -> builder.tcp().maxConnections(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.maxListeners", value -> builder.tcp().maxListeners(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.synQueue", value -> builder.tcp().synQueueLimit(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.ephemeralPorts", value -> {
+            String[] range = value.split("-", 2);
+            if (range.length != 2) {
+                throw new IllegalArgumentException("expected first-last");
+            }
+            builder.tcp().ephemeralPorts(Integer.parseInt(range[0].strip()), Integer.parseInt(range[1].strip()));
+        });
+        String idle = properties.getProperty("usertcp.keepAliveIdleSeconds");
+        String interval = properties.getProperty("usertcp.keepAliveIntervalSeconds");
+        String probes = properties.getProperty("usertcp.keepAliveProbes");
+        if (idle != null || interval != null || probes != null) {
+            reader.parse("usertcp.keepAlive*", () -> builder.tcp().keepAliveTiming(
+                    TimeUnit.SECONDS.toNanos(idle == null ? 7200 : Long.parseLong(idle)),
+                    TimeUnit.SECONDS.toNanos(interval == null ? 75 : Long.parseLong(interval)),
+                    probes == null ? 9 : Integer.parseInt(probes)));
+        }
+        reader.ifPresent("usertcp.userTimeoutMillis",
+                value -> builder.tcp().userTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(Long.parseLong(value))));
+        return builder.build();
+    }
+
+    private static boolean parseBoolean(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    /**
+     * A builder for {@code deviceName} ("" lets the kernel name a new device) at {@code addressAndPrefix},
+     * e.g. {@code "198.18.0.2/24"}; the MAC defaults to the locally administered {@code 02:00:a:b:c:d} for
+     * address a.b.c.d.
+     */
+    public static Builder builder(String deviceName, String addressAndPrefix) {
+        Objects.requireNonNull(deviceName, "deviceName");
+        int slash = addressAndPrefix.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("expected address/prefix, e.g. 198.18.0.2/24: " + addressAndPrefix);
+        }
+        int address = Ipv4Address.parse(addressAndPrefix.substring(0, slash));
+        int prefix;
+        try {
+            prefix = Integer.parseInt(addressAndPrefix.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad prefix length in " + addressAndPrefix, e);
+        }
+        return new Builder(deviceName, address, prefix);
+    }
+
+    /** The locally administered MAC {@code 02:00} followed by the four bytes of {@code address}. */
+    public static long macFor(int address) {
+        return 0x0200_0000_0000L | (address & 0xFFFF_FFFFL);
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    /** The link, ARP, IPv4 and ICMP settings. */
+    public StackConfig stack() {
+        return stack;
+    }
+
+    public TcpStackConfig tcp() {
+        return tcp;
+    }
+
+    @Override
+    public String toString() {
+        return "UserTcpConfig{device " + (deviceName.isEmpty() ? "(kernel-named)" : deviceName) + ", "
+                + Ipv4Address.format(stack.localAddress()) + '/' + stack.prefixLength() + ", mac "
+                + MacAddress.format(stack.mac()) + ", mtu " + stack.mtu() + ", " + tcp + '}';
+    }
+
+    /** Collects the settings; the link MTU also sets the TCP MTU unless that was set on {@link #tcp()}. */
+    public static final class Builder {
+        private final String deviceName;
+        private final int address;
+        private final int prefixLength;
+        private final TcpStackConfig.Builder tcp = TcpStackConfig.builder();
+        private long mac;
+        private int gateway = Ipv4Address.UNSPECIFIED;
+        private int mtu = StackConfig.DEFAULT_MTU;
+
+        private Builder(String deviceName, int address, int prefixLength) {
+            this.deviceName = deviceName;
+            this.address = address;
+            this.prefixLength = prefixLength;
+            this.mac = macFor(address);
+        }
+
+        public Builder gateway(int gateway) {
+            this.gateway = gateway;
+            return this;
+        }
+
+        public Builder mac(long mac) {
+            this.mac = mac;
+            return this;
+        }
+
+        /** The link MTU, for IPv4 and TCP alike. */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            tcp.mtu(mtu);
+            return this;
+        }
+
+        /** The TCP settings being built, for buffers, congestion control, limits and timers. */
+        public TcpStackConfig.Builder tcp() {
+            return tcp;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public UserTcpConfig build() {
+            StackConfig stack = StackConfig.builder(address, prefixLength, mac).gateway(gateway).mtu(mtu).build();
+            return of(deviceName, stack, tcp.build());
+        }
+    }
+
+    /** Reads properties, naming the property in the error when a value is malformed. */
+    private static final class PropertyReader {
+        private final Properties properties;
+
+        PropertyReader(Properties properties) {
+            this.properties = properties;
+        }
+
+        String required(String key) {
+            String value = properties.getProperty(key);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("system property " + key + " is required for a usertcp stack"
+                        + " (e.g. -Dusertcp.device=tap0 -Dusertcp.address=198.18.0.2/24)");
+            }
+            return value.strip();
+        }
+
+        void ifPresent(String key, Consumer<String> apply) {
+            String value = properties.getProperty(key);
+            if (value != null) {
+                parse(key + "=" + value, () -> apply.accept(value.strip()));
+            }
+        }
+
+        void parse(String what, Runnable apply) {
+            try {
+                apply.run();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad usertcp property " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,744 @@
+package io.usertcp.transport.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.StringUtil;
+import io.usertcp.codec.ipv4.Ipv4Address;
+import io.usertcp.tcp.TcpConnection;
+import io.usertcp.tcp.TcpConnectionEvents;
+import io.usertcp.transport.UserTcpStacks;
+import io.usertcp.transport.device.UserTcpStack;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP connection of a usertcp stack as a Netty {@link SocketChannel}: a client made with the public
+ * constructor ({@code Bootstrap.channel(UserTcpSocketChannel.class)}), or a connection accepted by a
+ * {@link UserTcpServerSocketChannel}.
+ *
+ * <p>Two threads meet here. The {@link TcpConnection} lives on its stack's event loop ({@link UserTcpStack#loop()});
+ * the channel may be registered with any event loop (NIO, epoll, usertcp). What one side tells the other goes
+ * into a mailbox of this channel, and the other side is handed one task per batch, as Netty's {@code LocalChannel}
+ * does: received data, the peer's FIN, writability and closure go to the channel's loop; written data, read
+ * requests, half-close and close go to the stack's loop. When both are the same loop, calls are direct.
+ *
+ * <ul>
+ *   <li>Reading: data arrives as the slices of received frames, in {@code channelRead}s followed by one
+ *   {@code channelReadComplete} per inbound batch. With auto-read off nothing is delivered until {@code read()},
+ *   and the connection stops taking data, so the advertised window closes (real backpressure).</li>
+ *   <li>Writing: a flush hands the written buffers to the connection's send buffer while it is under its high
+ *   water mark (the stack's send buffer size); the rest stays in Netty's outbound buffer, so channel writability
+ *   ({@code WRITE_BUFFER_WATER_MARK}) follows the send buffer. Acknowledgements that free space resume the
+ *   flush.</li>
+ *   <li>{@code shutdownOutput()} sends FIN after the data; {@code close()} sends FIN, or RST with
+ *   {@code SO_LINGER} 0. The peer's FIN closes the channel, or with {@code ALLOW_HALF_CLOSURE} fires
+ *   {@link ChannelInputShutdownEvent} and {@link ChannelInputShutdownReadComplete}.</li>
+ *   <li>A reset fires {@code exceptionCaught} with an {@link IOException} "Connection reset by peer" and closes
+ *   the channel; a refused connect fails with {@link ConnectException}, a slow one with
+ *   {@link ConnectTimeoutException} after {@code CONNECT_TIMEOUT_MILLIS}.</li>
+ * </ul>
+ */
+public final class UserTcpSocketChannel extends AbstractChannel implements SocketChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+    private final UserTcpSocketChannelConfig config;
+    private final StackSide stackSide = new StackSide();
+    private final AtomicBoolean channelTaskScheduled = new AtomicBoolean();
+    private final Runnable channelTask = this::processStackEvents;
+    private volatile UserTcpStack stack;
+    private volatile EventLoop channelLoop;
+    private volatile InetSocketAddress local;
+    private volatile InetSocketAddress remote;
+    private volatile boolean open = true;
+    private volatile boolean active;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    /** Flushed data stopped because the stack's send buffer was full; resumed when it drains. */
+    private volatile boolean writeWaiting;
+
+    // Channel loop only.
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeout;
+    private boolean readPending;
+    private boolean stackReading;
+    private boolean peerShutdownHandled;
+
+    /** A client channel; {@code connect} picks its stack ({@link UserTcpStacks#route}). */
+    public UserTcpSocketChannel() {
+        super(null);
+        config = new UserTcpSocketChannelConfig(this);
+    }
+
+    /** A connection accepted by {@code parent} on {@code stack}, about to be bound by the listener. */
+    UserTcpSocketChannel(UserTcpServerSocketChannel parent, UserTcpStack stack) {
+        super(parent);
+        this.stack = stack;
+        config = new UserTcpSocketChannelConfig(this);
+    }
+
+    /** The events the listener binds the accepted connection to; called on the stack's loop. */
+    TcpConnectionEvents stackEvents() {
+        return stackSide;
+    }
+
+    /** The stack this channel's connection belongs to; null for a client before {@code connect}. */
+    public UserTcpStack stack() {
+        return stack;
+    }
+
+    @Override
+    public ServerSocketChannel parent() {
+        return (ServerSocketChannel) super.parent();
+    }
+
+    @Override
+    public UserTcpSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean isActive() {
+        return open && active;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) super.remoteAddress();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    /** Any loop: the channel registers no handle with the loop's I/O handler, so it never meets a foreign one. */
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return true;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new ConnectionUnsafe();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return isInputShutdown() && isOutputShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    /** Stops reading: data queued for the channel is dropped and the connection takes no more. */
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        if (!isActive()) {
+            promise.setFailure(new ClosedChannelException());
+            return;
+        }
+        inputShutdown = true;
+        releaseInbound();
+        requestStackReading(false);
+        promise.setSuccess();
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        return promise;
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        output.addListener(done -> shutdownInput(promise));
+        return promise;
+    }
+
+    /** A client may bind to its stack's address (port 0: the port is chosen at connect). */
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        InetSocketAddress requested = checkAddress(localAddress);
+        if (requested.getPort() != 0) {
+            throw new BindException("usertcp clients take an ephemeral port at connect; cannot bind port "
+                    + requested.getPort());
+        }
+        if (!requested.getAddress().isAnyLocalAddress()) {
+            UserTcpStack owner = UserTcpStacks.owning(Ipv4Address.fromInetAddress(requested.getAddress()));
+            if (owner == null) {
+                throw new BindException("Cannot assign requested address: " + requested.getAddress());
+            }
+            stack = owner;
+        }
+        local = requested;
+    }
+
+    @Override
+    protected void doDisconnect() {
+        unsafe().close(voidPromise());
+    }
+
+    @Override
+    protected void doClose() {
+        boolean wasOpen = open;
+        open = false;
+        active = false;
+        ChannelPromise pending = connectPromise;
+        if (pending != null) {
+            connectPromise = null;
+            pending.tryFailure(new ClosedChannelException());
+        }
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
+        if (wasOpen) {
+            stackSide.lingerZero = config.getSoLinger() == 0;
+            stackSide.closeRequested = true;
+            scheduleStackSide();
+        }
+        releaseInbound();
+    }
+
+    @Override
+    protected void doShutdownOutput() {
+        outputShutdown = true;
+        stackSide.shutdownRequested = true;
+        scheduleStackSide();
+    }
+
+    @Override
+    protected void doBeginRead() {
+        if (inputShutdown) {
+            return;
+        }
+        readPending = true;
+        if (!stackSide.inbound.isEmpty()) {
+            scheduleChannelTask();
+        }
+        requestStackReading(true);
+    }
+
+    /** Auto-read was switched off: the connection stops taking data once the channel has read its batch. */
+    void autoReadCleared() {
+        readPending = false;
+        requestStackReading(false);
+    }
+
+    /** SO_KEEPALIVE changed: applied to the connection on its loop. */
+    void keepAliveChanged() {
+        scheduleStackSide();
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (stackSide.closed) {
+            throw new ClosedChannelException();
+        }
+        long limit = sendBufferLimit();
+        boolean handedOff = false;
+        for (;;) {
+            Object message = in.current();
+            if (message == null) {
+                writeWaiting = false;
+                break;
+            }
+            if (!stackSide.connectionWritable || stackSide.inTransit.get() >= limit) {
+                writeWaiting = true;
+                // The stack side may have drained in between: it then saw writeWaiting false, so look again.
+                if (stackSide.connectionWritable && stackSide.inTransit.get() < limit) {
+                    continue;
+                }
+                break;
+            }
+            ByteBuf data = (ByteBuf) message;
+            int length = data.readableBytes();
+            if (length > 0) {
+                stackSide.outbound.add(data.retain());
+                stackSide.inTransit.addAndGet(length);
+                handedOff = true;
+            }
+            in.remove();
+        }
+        if (handedOff) {
+            scheduleStackSide();
+        }
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
+                + " (expected: ByteBuf)");
+    }
+
+    private long sendBufferLimit() {
+        UserTcpStack current = stack;
+        return current == null ? 0 : current.engine().config().sendBufferBytes();
+    }
+
+    private void requestStackReading(boolean wanted) {
+        if (stackReading != wanted) {
+            stackReading = wanted;
+            stackSide.wantRead = wanted;
+            scheduleStackSide();
+        }
+    }
+
+    private void scheduleStackSide() {
+        UserTcpStack current = stack;
+        if (current == null) {
+            return;
+        }
+        EventLoop loop = current.loop();
+        if (loop.inEventLoop()) {
+            stackSide.run();
+        } else if (stackSide.scheduled.compareAndSet(false, true)) {
+            loop.execute(stackSide);
+        }
+    }
+
+    /**
+     * From the stack's loop: the channel has news to process. Before registration there is no loop to tell;
+     * registration processes whatever arrived. After deregistration the last loop still releases what is left.
+     */
+    private void scheduleChannelTask() {
+        EventLoop loop = channelLoop;
+        if (loop != null && channelTaskScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(channelTask);
+            } catch (RejectedExecutionException shutDown) {
+                channelTaskScheduled.set(false);
+            }
+        }
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        channelLoop = eventLoop();
+        promise.setSuccess();
+        // Whatever the connection reported before registration (data, FIN, closure) is processed now.
+        channelTaskScheduled.set(true);
+        channelLoop.execute(channelTask);
+    }
+
+    /** On the channel's loop: what the stack side posted, in order: connected, data, the peer's FIN, closure. */
+    private void processStackEvents() {
+        channelTaskScheduled.set(false);
+        if (connectPromise != null) {
+            if (stackSide.established) {
+                fulfillConnect();
+            } else if (stackSide.closed) {
+                failConnect(stackSide.closeCause);
+                return;
+            } else {
+                return;
+            }
+        }
+        if (!open) {
+            releaseInbound();
+            return;
+        }
+        deliverInbound();
+        if (stackSide.peerShutdown && stackSide.inbound.isEmpty() && !peerShutdownHandled) {
+            peerShutdownHandled = true;
+            peerShutdown();
+        }
+        if (stackSide.closed && open && (stackSide.closeCause != null || stackSide.inbound.isEmpty())) {
+            Throwable cause = stackSide.closeCause;
+            releaseInbound();
+            if (cause != null) {
+                pipeline().fireExceptionCaught(cause);
+            }
+            unsafe().close(voidPromise());
+            return;
+        }
+        if (writeWaiting && stackSide.connectionWritable && stackSide.inTransit.get() < sendBufferLimit()) {
+            writeWaiting = false;
+            ((ConnectionUnsafe) unsafe()).flushAgain();
+        }
+    }
+
+    private void deliverInbound() {
+        if ((!config.isAutoRead() && !readPending) || inputShutdown) {
+            return;
+        }
+        ChannelPipeline pipeline = pipeline();
+        ByteBuf data = stackSide.inbound.poll();
+        if (data == null) {
+            return;
+        }
+        readPending = false;
+        do {
+            pipeline.fireChannelRead(data);
+        } while (open && (data = stackSide.inbound.poll()) != null);
+        pipeline.fireChannelReadComplete();
+        if (!config.isAutoRead() && !readPending) {
+            requestStackReading(false);
+        }
+    }
+
+    private void peerShutdown() {
+        inputShutdown = true;
+        if (config.isAllowHalfClosure()) {
+            pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        } else {
+            unsafe().close(voidPromise());
+        }
+    }
+
+    private void fulfillConnect() {
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
+        invalidateLocalAddress();
+        boolean wasActive = isActive();
+        active = true;
+        boolean accepted = promise.trySuccess();
+        if (!wasActive && isActive()) {
+            pipeline().fireChannelActive();
+        }
+        if (!accepted) {
+            unsafe().close(voidPromise());
+        }
+    }
+
+    private void failConnect(Throwable cause) {
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        Throwable failure = cause != null ? cause : new ConnectException("connection closed during the handshake");
+        promise.tryFailure(((ConnectionUnsafe) unsafe()).annotate(failure, remote));
+        unsafe().close(voidPromise());
+    }
+
+    private void releaseInbound() {
+        ByteBuf data;
+        while ((data = stackSide.inbound.poll()) != null) {
+            data.release();
+        }
+    }
+
+    private static InetSocketAddress checkAddress(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress)) {
+            throw new UnsupportedAddressTypeException();
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        if (inet.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        if (!inet.getAddress().isAnyLocalAddress() && inet.getAddress().getAddress().length != 4) {
+            throw new UnsupportedAddressTypeException();
+        }
+        return inet;
+    }
+
+    private final class ConnectionUnsafe extends AbstractUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            if (connectPromise != null) {
+                promise.setFailure(new ConnectionPendingException());
+                return;
+            }
+            if (active) {
+                promise.setFailure(new AlreadyConnectedException());
+                return;
+            }
+            try {
+                InetSocketAddress target = checkAddress(remoteAddress);
+                if (localAddress != null) {
+                    doBind(localAddress);
+                }
+                int destination = Ipv4Address.fromInetAddress(target.getAddress());
+                if (stack == null) {
+                    try {
+                        stack = UserTcpStacks.route(destination);
+                    } catch (IllegalStateException e) {
+                        throw new NoRouteToHostException(e.getMessage());
+                    }
+                }
+                remote = target;
+                connectPromise = promise;
+                int timeoutMillis = config.getConnectTimeoutMillis();
+                if (timeoutMillis > 0) {
+                    connectTimeout = eventLoop().schedule(() -> {
+                        ChannelPromise pending = connectPromise;
+                        if (pending != null && pending.tryFailure(new ConnectTimeoutException(
+                                "connection timed out after " + timeoutMillis + " ms: " + target))) {
+                            connectPromise = null;
+                            close(voidPromise());
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                stackSide.connectTo(destination, target.getPort());
+            } catch (Exception e) {
+                connectPromise = null;
+                promise.tryFailure(annotate(e, remoteAddress));
+                closeIfClosed();
+            }
+        }
+
+        Throwable annotate(Throwable cause, SocketAddress remoteAddress) {
+            return annotateConnectException(cause, remoteAddress);
+        }
+
+        void flushAgain() {
+            flush0();
+        }
+    }
+
+    /**
+     * The connection's side: {@link TcpConnectionEvents} called by the engine, and the task that carries the
+     * channel's requests out, all on the stack's loop. Fields the channel reads are volatile or concurrent.
+     */
+    private final class StackSide implements TcpConnectionEvents, Runnable {
+        final Queue<ByteBuf> inbound = PlatformDependent.newMpscQueue();
+        final Queue<ByteBuf> outbound = PlatformDependent.newMpscQueue();
+        /** Bytes handed to the stack's loop and not yet in the connection's send buffer. */
+        final AtomicLong inTransit = new AtomicLong();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        volatile boolean established;
+        volatile boolean peerShutdown;
+        volatile boolean closed;
+        volatile Throwable closeCause;
+        volatile boolean connectionWritable = true;
+        volatile boolean wantRead;
+        volatile boolean shutdownRequested;
+        volatile boolean closeRequested;
+        volatile boolean lingerZero;
+        // Stack loop only.
+        private TcpConnection connection;
+        private boolean shutdownDone;
+        private boolean closeDone;
+        private boolean keepAliveKnown;
+        private boolean keepAliveApplied;
+
+        /** Active open, run on the stack's loop; the outcome comes back as events. */
+        void connectTo(int destination, int port) {
+            UserTcpStack target = stack;
+            Runnable open = () -> {
+                if (closeRequested) {
+                    return;
+                }
+                try {
+                    int source = target.stack().config().localAddress();
+                    connection = target.engine().connect(source, destination, port, this);
+                    connection.setAutoRead(false);
+                    applyKeepAlive();
+                    local = new InetSocketAddress(Ipv4Address.toInetAddress(source), connection.localPort());
+                } catch (IllegalStateException e) {
+                    closeCause = new BindException("cannot connect: " + e.getMessage());
+                    closed = true;
+                    scheduleChannelTask();
+                }
+            };
+            EventLoop loop = target.loop();
+            if (loop.inEventLoop()) {
+                open.run();
+            } else {
+                loop.execute(open);
+            }
+        }
+
+        @Override
+        public void onEstablished(TcpConnection connection) {
+            if (this.connection == null) {
+                // Accepted from a listener: nothing is read until the channel is registered and asks.
+                this.connection = connection;
+                connection.setAutoRead(false);
+                applyKeepAlive();
+                local = new InetSocketAddress(Ipv4Address.toInetAddress(connection.localAddress()),
+                        connection.localPort());
+                remote = new InetSocketAddress(Ipv4Address.toInetAddress(connection.remoteAddress()),
+                        connection.remotePort());
+                active = true;
+            }
+            established = true;
+            scheduleChannelTask();
+        }
+
+        @Override
+        public void onData(TcpConnection connection, ByteBuf data) {
+            inbound.add(data);
+        }
+
+        @Override
+        public void onReadComplete(TcpConnection connection) {
+            EventLoop loop = channelLoop;
+            if (loop != null && loop.inEventLoop() && isRegistered()) {
+                processStackEvents();
+            } else {
+                scheduleChannelTask();
+            }
+        }
+
+        @Override
+        public void onPeerShutdown(TcpConnection connection) {
+            peerShutdown = true;
+            scheduleChannelTask();
+        }
+
+        @Override
+        public void onWritabilityChanged(TcpConnection connection, boolean writable) {
+            connectionWritable = writable;
+            if (writable && writeWaiting) {
+                scheduleChannelTask();
+            }
+        }
+
+        @Override
+        public void onClosed(TcpConnection connection, Throwable cause) {
+            closeCause = cause;
+            closed = true;
+            scheduleChannelTask();
+        }
+
+        /** Carries out what the channel asked for, in order: data, reading, half-close, close. */
+        @Override
+        public void run() {
+            scheduled.set(false);
+            TcpConnection current = connection;
+            if (current == null) {
+                if (closeRequested) {
+                    releaseOutbound();
+                }
+                return;
+            }
+            ByteBuf data;
+            boolean wrote = false;
+            while ((data = outbound.poll()) != null) {
+                inTransit.addAndGet(-data.readableBytes());
+                current.write(data);
+                wrote = true;
+            }
+            if (wrote) {
+                current.flush();
+                connectionWritable = current.isWritable();
+                if (writeWaiting && connectionWritable) {
+                    scheduleChannelTask();
+                }
+            }
+            if (!closeRequested && current.isAutoRead() != wantRead) {
+                current.setAutoRead(wantRead);
+            }
+            applyKeepAlive();
+            if (shutdownRequested && !shutdownDone) {
+                shutdownDone = true;
+                current.shutdownOutput();
+            }
+            if (closeRequested && !closeDone) {
+                closeDone = true;
+                current.setLingerZero(lingerZero);
+                current.close();
+                // Nothing is delivered after close; what arrived before it is the channel's to release.
+                scheduleChannelTask();
+            }
+        }
+
+        private void applyKeepAlive() {
+            boolean wanted = config.isKeepAlive();
+            if (connection != null && (!keepAliveKnown || wanted != keepAliveApplied)) {
+                keepAliveKnown = true;
+                keepAliveApplied = wanted;
+                connection.setKeepAlive(wanted);
+            }
+        }
+
+        private void releaseOutbound() {
+            ByteBuf data;
+            while ((data = outbound.poll()) != null) {
+                inTransit.addAndGet(-data.readableBytes());
+                data.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.usertcp.transport.channel.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.util.AttributeKey;
+import io.usertcp.transport.channel.UserTcpServerSocketChannel;
+import io.usertcp.transport.channel.UserTcpSocketChannel;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Netty's socket testsuite against usertcp, the way Netty's epoll transport runs it against epoll: each
+ * test class extends the suite's class, takes its bootstraps from {@link #combinations()} and binds with
+ * {@link #bindServer}. As an extension it starts {@link BridgedStacks} and the event loops before a class and
+ * stops them after it, and runs each test on a thread moved into the namespace, where the NIO sockets of the
+ * suite are created.
+ *
+ * <p>Combinations, all with the kernel or a second stack as the peer through real TAP devices: usertcp server
+ * with NIO client; NIO server with usertcp client; usertcp server with usertcp client. The usertcp channels run
+ * on NIO loops (the drop-in way in), so every test also crosses between the channels' loops and the stacks'.
+ */
+public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+    private static final AttributeKey<InetSocketAddress> BIND = AttributeKey.valueOf("usertcp.testsuite.bind");
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(UserTcpTestsuite.class);
+
+    private static BridgedStacks stacks;
+    private static EventLoopGroup boss;
+    private static EventLoopGroup workers;
+
+    static List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> combinations() {
+        return List.of(
+                combination("usertcp server, NIO client", true, false),
+                combination("NIO server, usertcp client", false, true),
+                combination("usertcp server, usertcp client", true, true));
+    }
+
+    private static BootstrapComboFactory<ServerBootstrap, Bootstrap> combination(String name, boolean userTcpServer,
+                                                                                 boolean userTcpClient) {
+        return new BootstrapComboFactory<>() {
+            @Override
+            public ServerBootstrap newServerInstance() {
+                ServerBootstrap server = new ServerBootstrap().group(boss, workers);
+                if (userTcpServer) {
+                    return server.channel(UserTcpServerSocketChannel.class)
+                            .attr(BIND, new InetSocketAddress(BridgedStacks.SERVER_ADDRESS, 0));
+                }
+                return server.channel(NioServerSocketChannel.class)
+                        .attr(BIND, new InetSocketAddress(BridgedStacks.KERNEL_ADDRESS, 0));
+            }
+
+            @Override
+            public Bootstrap newClientInstance() {
+                return new Bootstrap().group(workers)
+                        .channel(userTcpClient ? UserTcpSocketChannel.class : NioSocketChannel.class);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** The suite binds to loopback; here the server binds to its stack's address, or the kernel's. */
+    static void bindServer(ServerBootstrap server) {
+        server.localAddress((InetSocketAddress) server.config().attrs().get(BIND));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        stacks = BridgedStacks.start();
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (boss != null) {
+                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
+                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            boss = null;
+            workers = null;
+            if (stacks != null) {
+                stacks.close();
+                stacks = null;
+            }
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(STORE).put(ThreadNetworkNamespace.class,
+                ThreadNetworkNamespace.enter(stacks.namespaceName()));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        ThreadNetworkNamespace entered = context.getStore(STORE).remove(ThreadNetworkNamespace.class,
+                ThreadNetworkNamespace.class);
+        if (entered != null) {
+            entered.close();
+        }
+    }
+}
