@@ -103,13 +103,16 @@ class NetworkNamespaceTest {
     void execTimeoutKillsCommand() {
         HostRequirements.assumeNetworkAdmin();
         try (NetworkNamespace namespace = NetworkNamespace.create("timeout")) {
+            // A duration no other process uses: a namespace does not isolate PIDs, so pgrep sees every sleep
+            String duration = "29." + ProcessHandle.current().pid();
             long start = System.nanoTime();
             IllegalStateException error = assertThrows(IllegalStateException.class,
-                    () -> namespace.exec(Duration.ofMillis(300), "sleep", "30"));
+                    () -> namespace.exec(Duration.ofMillis(300), "sleep", duration));
             assertTrue(error.getMessage().contains("timed out"), error.getMessage());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "waited far past the timeout");
-            assertEquals("", namespace.execOrThrow("sh", "-c", "pgrep -x sleep || true").stdout().strip(),
-                    "the timed-out sleep is still running");
+            // "slee[p]" matches the sleep's command line but not this shell's own
+            assertEquals("", namespace.execOrThrow("sh", "-c", "pgrep -f 'slee[p] " + duration + "' || true")
+                    .stdout().strip(), "the timed-out sleep is still running");
         }
     }
 
