@@ -3,6 +3,7 @@ package io.usertcp.tcp;
 import io.netty.buffer.ByteBuf;
 import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.tcp.congestion.CongestionControl;
+import io.usertcp.tcp.congestion.CongestionControlFactory;
 import io.usertcp.tcp.output.SendBuffer;
 import io.usertcp.tcp.reassembly.OutOfOrderQueue;
 import io.usertcp.tcp.rtt.RttEstimator;
@@ -42,6 +43,7 @@ public final class TcpConnection implements TimerOwner {
     private TimestampRttSampler timestampSampler;
     private SackScoreboard sackScoreboard;
     private CongestionControl congestionControl;
+    private CongestionControlFactory congestionControlFactory;
     private TcpConnectionEvents events;
     private TcpListener listener;
     private int unreadBytes;
@@ -281,6 +283,20 @@ public final class TcpConnection implements TimerOwner {
         return sackScoreboard;
     }
 
+    /**
+     * Chooses this connection's congestion control by its registered name, as Linux's TCP_CONGESTION socket
+     * option does; the stack's {@link TcpStackConfig#congestionControl()} applies otherwise. Chosen before the
+     * handshake completes, the algorithm starts with it; chosen later, a fresh instance replaces the current one.
+     *
+     * @throws IllegalArgumentException if no algorithm has that name
+     */
+    public void setCongestionControl(String name) {
+        congestionControlFactory = engine.congestionAlgorithms().get(name);
+        if (congestionControl != null) {
+            congestionControl = congestionControlFactory.newInstance(tcb.sendMss);
+        }
+    }
+
     /** The congestion control, created when the handshake fixes the send MSS; null before. */
     public CongestionControl congestionControl() {
         return congestionControl;
@@ -351,8 +367,9 @@ public final class TcpConnection implements TimerOwner {
 
     /** The handshake completed: congestion control starts with the negotiated MSS; the application is told. */
     public void established() {
-        congestionControl = engine.congestionAlgorithms().get(engine.config().congestionControl())
-                .newInstance(tcb.sendMss);
+        CongestionControlFactory factory = congestionControlFactory != null ? congestionControlFactory
+                : engine.congestionAlgorithms().get(engine.config().congestionControl());
+        congestionControl = factory.newInstance(tcb.sendMss);
         if (tcb.sackPermitted) {
             sackScoreboard = new SackScoreboard(tcb.sendMss, tcb.sndUna);
         }

@@ -46,6 +46,8 @@ import static io.usertcp.tcp.SequenceNumbers.inRange;
 public final class TcpInput {
     /** RFC 7323 5.5: TS.Recent older than 24 days is invalid for PAWS. */
     private static final long PAWS_IDLE_NANOS = TimeUnit.DAYS.toNanos(24);
+    /** RFC 7323 3.2: the timestamps option, 10 bytes, padded to 12 as every segment carries it. */
+    private static final int TIMESTAMP_OPTION_BYTES = 12;
 
     private final TcpEngine engine;
     private final TcpOutput output;
@@ -174,6 +176,8 @@ public final class TcpInput {
         tcb.sackPermitted = config.sack() && peer.sackPermitted();
         tcb.timestamps = config.timestamps() && peer.hasTimestamps();
         if (tcb.timestamps) {
+            // RFC 9293 3.7.1: Eff.snd.MSS leaves out the TCP options, and every segment carries timestamps
+            tcb.sendMss -= TIMESTAMP_OPTION_BYTES;
             tcb.tsRecent = peer.tsVal();
             tcb.tsRecentNanos = nowNanos;
             if (connection.timestampSampler() == null) {
@@ -643,7 +647,8 @@ public final class TcpInput {
     /** RFC 1191 6.4: a smaller path MTU lowers the MSS, and what was in flight is sent again in smaller segments. */
     private void pathMtuReduced(TcpConnection connection, int nextHopMtu) {
         TcpControlBlock tcb = connection.controlBlock();
-        int mss = Math.max(nextHopMtu - TcpStackConfig.HEADER_OVERHEAD, engine.config().minSendMss());
+        int mss = Math.max(nextHopMtu - TcpStackConfig.HEADER_OVERHEAD, engine.config().minSendMss())
+                - (tcb.timestamps ? TIMESTAMP_OPTION_BYTES : 0);
         // A zero (pre-RFC 1191 router) or larger MTU says nothing usable: the MSS never grows by ICMP
         if (nextHopMtu == 0 || mss >= tcb.sendMss) {
             engine.counters().increment(TcpCounter.ICMP_ERRORS_IGNORED);

@@ -32,6 +32,9 @@ import static io.usertcp.tcp.SequenceNumbers.before;
 public final class TcpOutput {
     /** RFC 7323 4.2 / 2.2: a window field is 16 bits. */
     private static final int MAX_WINDOW_FIELD = 0xFFFF;
+    /** RFC 2018 3: a SACK option is 2 bytes of kind and length, padded to 4 with two NOPs, then 8 per block. */
+    private static final int SACK_OPTION_BASE = 4;
+    private static final int SACK_BLOCK_BYTES = 8;
 
     private final TcpEngine engine;
     private final TcpOptions options = new TcpOptions();
@@ -77,10 +80,15 @@ public final class TcpOutput {
         armRetransmission(connection);
     }
 
-    /** A pure ACK at SND.NXT with the current window (and SACK blocks). */
+    /**
+     * A pure ACK with the current window (and SACK blocks), at SND.MAX: the SND.NXT of RFC 9293 as the peer knows
+     * it. After a timeout's go-back-N our SND.NXT lies behind data the peer may already have, and an ACK there
+     * would fail its sequence check (3.10.7.4 first step) and never be read: two sides both retransmitting
+     * would each ignore the other's ACKs for good. Linux sends its ACKs at the highest sequence sent too.
+     */
     public void sendAck(TcpConnection connection) {
         TcpControlBlock tcb = connection.controlBlock();
-        emit(connection, tcb.sndNxt, 0, TcpFlags.ACK);
+        emit(connection, tcb.sndMax, 0, TcpFlags.ACK);
     }
 
     /** RFC 5961 10: a challenge ACK, unless this connection already sent its share this second. */
@@ -192,8 +200,9 @@ public final class TcpOutput {
                 sent = true;
                 break;
             }
-            int length = Math.min(Math.min(unsent, tcb.sendMss), room);
-            if (length <= 0 || !worthSending(tcb, length, unsent)) {
+            int fullSize = tcb.sendMss - sackOptionBytes(connection);
+            int length = Math.min(Math.min(unsent, fullSize), room);
+            if (length <= 0 || !worthSending(tcb, length, unsent, fullSize)) {
                 break;
             }
             int end = tcb.sndNxt + length;
@@ -269,8 +278,8 @@ public final class TcpOutput {
      * everything queued and nothing is unacknowledged (or Nagle is off), or if it is at least half the
      * largest window the peer has offered.
      */
-    private boolean worthSending(TcpControlBlock tcb, int length, int unsent) {
-        if (length >= tcb.sendMss) {
+    private boolean worthSending(TcpControlBlock tcb, int length, int unsent, int fullSize) {
+        if (length >= fullSize) {
             return true;
         }
         if (length == unsent && (!engine.config().nagle() || tcb.sndNxt == tcb.sndUna || tcb.finQueued)) {
@@ -359,6 +368,20 @@ public final class TcpOutput {
         emit(connection, start, dataLength, flags);
     }
 
+    /**
+     * Option bytes the SACK blocks waiting to be reported will take (RFC 2018 3): new data segments shrink by
+     * this much, as Linux's do, so the blocks still ride on them when data flows both ways.
+     */
+    private static int sackOptionBytes(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (!tcb.sackPermitted) {
+            return 0;
+        }
+        int blocks = Math.min(connection.receivedSackBlocks().blockCount(),
+                tcb.timestamps ? 3 : TcpOptions.MAX_SACK_BLOCKS);
+        return blocks == 0 ? 0 : SACK_OPTION_BASE + blocks * SACK_BLOCK_BYTES;
+    }
+
     /** Previously unsent bytes that are queued and that the peer's window admits now. */
     public int newDataAllowed(TcpConnection connection) {
         TcpControlBlock tcb = connection.controlBlock();
@@ -443,7 +466,12 @@ public final class TcpOutput {
             options.setTimestamps(sampler.timestampValue(engine.nowNanos()), tcb.tsRecent);
         }
         if (tcb.sackPermitted && (flags & TcpFlags.ACK) != 0) {
-            connection.receivedSackBlocks().fill(options, tcb.rcvNxt, tcb.timestamps ? 3 : TcpOptions.MAX_SACK_BLOCKS);
+            int maxBlocks = tcb.timestamps ? 3 : TcpOptions.MAX_SACK_BLOCKS;
+            if (length > 0) {
+                // RFC 9293 3.7.1: data and options together fit the MSS, so data carries only the blocks with room
+                maxBlocks = Math.min(maxBlocks, (tcb.sendMss - length - SACK_OPTION_BASE) / SACK_BLOCK_BYTES);
+            }
+            connection.receivedSackBlocks().fill(options, tcb.rcvNxt, maxBlocks);
         }
         write(connection, buffer, seq, tcb.rcvNxt, flags, windowField(connection));
     }

@@ -41,7 +41,8 @@ class OptionNegotiationTest {
         assertTrue(tcb.timestamps);
         assertEquals(7, tcb.sndShift);
         assertEquals(3, tcb.rcvShift);
-        assertEquals(1460, tcb.sendMss);
+        // RFC 9293 3.7.1: the 12 bytes of timestamps every segment carries come out of the MSS
+        assertEquals(1448, tcb.sendMss);
     }
 
     @Test
