@@ -1,6 +1,5 @@
 package io.usertcp.integration;
 
-import io.usertcp.example.http.BytePattern;
 import io.usertcp.testing.host.CommandResult;
 import io.usertcp.testing.host.HostRequirements;
 import io.usertcp.testing.host.NetworkNamespace;
@@ -11,14 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -76,12 +71,12 @@ class ExampleHttpOnKernelTcpTest {
     }
 
     @Test
-    void curlDownloadsTheBytePatternIntact() throws Exception {
+    void curlDownloadsTheBytePatternIntact() throws IOException {
         int length = 32 * 1024 * 1024 + 7;
         Path body = temp.resolve("bytes");
         assertEquals("200", curl("-o", body.toString(), BASE_URL + "/bytes/" + length));
         assertEquals(length, Files.size(body));
-        assertEquals(sha256OfPattern(length), sha256(body));
+        assertEquals(PatternDigest.ofPattern(length), PatternDigest.ofFile(body));
     }
 
     @Test
@@ -108,30 +103,5 @@ class ExampleHttpOnKernelTcpTest {
         CommandResult result = clientNamespace.exec(CURL_TIMEOUT.plusSeconds(5), command.toArray(String[]::new));
         assertEquals(0, result.exitCode(), () -> result.describe() + "\nserver output:\n" + server.output());
         return result.stdout().trim();
-    }
-
-    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] chunk = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(chunk)) > 0; ) {
-                digest.update(chunk, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256OfPattern(long length) throws NoSuchAlgorithmException {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] chunk = new byte[BytePattern.PERIOD * 256];
-        for (int i = 0; i < chunk.length; i++) {
-            chunk[i] = BytePattern.at(i);
-        }
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(chunk.length, length - done);
-            digest.update(chunk, 0, n);
-            done += n;
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -5,6 +5,7 @@ import io.usertcp.testing.host.NetworkNamespace;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,14 +22,20 @@ final class ExampleServerProcess {
         this.process = process;
     }
 
-    /** Starts the server with the test's own class path and waits until it prints that it listens. */
-    static ExampleServerProcess start(NetworkNamespace namespace, String transport, String address, int port) {
+    /**
+     * Starts the server with the test's own class path and waits until it prints that it listens;
+     * {@code moreArguments} follow the standard ones (e.g. usertcp's {@code --device}).
+     */
+    static ExampleServerProcess start(NetworkNamespace namespace, String transport, String address, int port,
+                                      String... moreArguments) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        BackgroundProcess process = namespace.start(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.usertcp.example.http.HttpExampleServer",
                 "--transport", transport, "--address", address, "--port", Integer.toString(port),
-                "--threads", "2").toArray(String[]::new));
+                "--threads", "2"));
+        command.addAll(List.of(moreArguments));
+        BackgroundProcess process = namespace.start(command.toArray(String[]::new));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!process.output().contains("example-http listening on")) {
             if (!process.isAlive()) {

@@ -1,6 +1,8 @@
 package io.usertcp.example.http;
 
 import io.netty.util.NetUtil;
+import io.usertcp.transport.UserTcpConfig;
+import io.usertcp.transport.tap.TapDevice;
 
 import java.net.InetAddress;
 import java.util.Set;
@@ -10,6 +12,9 @@ import java.util.Set;
  * or after '='.
  */
 final class CommandLine {
+    static final String DEVICE_PROPERTY = UserTcpConfig.PROPERTY_PREFIX + "device";
+    static final String ADDRESS_PROPERTY = UserTcpConfig.PROPERTY_PREFIX + "address";
+
     static final String USAGE = String.join("\n",
             "Usage: example-http [options]",
             "",
@@ -17,19 +22,26 @@ final class CommandLine {
             "  GET  /         a greeting naming the transport",
             "  POST /echo     the request body, streamed back as it arrives",
             "  GET  /bytes/N  N bytes where byte i is i mod 251",
-            "  GET  /stats    the server's own counters",
+            "  GET  /stats    the server's counters; on usertcp also the stack's",
             "",
             "Options:",
-            "  --transport usertcp|epoll|nio  I/O transport (default: epoll where available, else nio;",
-            "                                 usertcp is not available yet)",
-            "  --address IP                   local address to listen on (default: 0.0.0.0)",
+            "  --transport usertcp|epoll|nio  I/O transport (default: epoll where available, else nio)",
+            "  --address IP                   local address to listen on (default: 0.0.0.0); with usertcp,",
+            "                                 the address of the stack to listen on, 0.0.0.0 for every stack",
             "  --port N                       TCP port, 0 for any free one (default: "
                     + ServerOptions.DEFAULT_PORT + ")",
             "  --threads N                    worker event-loop threads (default: available processors)",
             "  --max-body-bytes N             largest request body accepted; a larger one gets 413 and",
             "                                 the connection closes (default: " + ServerOptions.DEFAULT_MAX_BODY_BYTES
                     + ", 1 GiB)",
+            "  --device NAME                  usertcp: the TAP device to attach to, created if missing",
+            "                                 (sets -D" + DEVICE_PROPERTY + ")",
+            "  --stack-address A.B.C.D/P      usertcp: the stack's IPv4 address and prefix length, e.g.",
+            "                                 198.18.0.2/24 (sets -D" + ADDRESS_PROPERTY + ")",
             "  --help                         print this help",
+            "",
+            "The usertcp stack is configured by -Dusertcp.* system properties (device, address, mtu, gateway,",
+            "buffers...; see io.usertcp.transport.UserTcpConfig); the flags above set the two it needs.",
             "",
             "Exit status: 0 after a clean shutdown or --help, " + HttpExampleServer.EXIT_FAILED_TO_START
                     + " if the server cannot listen,",
@@ -37,8 +49,8 @@ final class CommandLine {
                     + " if the transport is not available on this host.",
             "");
 
-    private static final Set<String> FLAGS =
-            Set.of("--transport", "--address", "--port", "--threads", "--max-body-bytes");
+    private static final Set<String> FLAGS = Set.of("--transport", "--address", "--port", "--threads",
+            "--max-body-bytes", "--device", "--stack-address");
     /** Far more event loops than any host has cores; beyond it a typo, not a setting. */
     private static final int MAX_THREADS = 4096;
 
@@ -77,9 +89,35 @@ final class CommandLine {
                 case "--port" -> options = options.withPort((int) number(flag, value, 0, 65535));
                 case "--threads" -> options = options.withThreads((int) number(flag, value, 1, MAX_THREADS));
                 case "--max-body-bytes" -> options = options.withMaxBodyBytes(number(flag, value, 0, Long.MAX_VALUE));
+                case "--device" -> options = options.withStackProperty(DEVICE_PROPERTY, deviceName(value));
+                case "--stack-address" -> options = options.withStackProperty(ADDRESS_PROPERTY, stackAddress(value));
             }
         }
+        if (!options.stackProperties().isEmpty() && options.transport() != Transport.USERTCP) {
+            throw new UsageException("--device and --stack-address configure the usertcp stack; they need"
+                    + " --transport usertcp");
+        }
         return options;
+    }
+
+    private static String deviceName(String name) throws UsageException {
+        // Linux dev_valid_name: 1 to 15 bytes, no '/', ':' or white space.
+        if (name.isEmpty() || name.length() > TapDevice.MAX_NAME_LENGTH || name.chars().anyMatch(
+                c -> c == '/' || c == ':' || Character.isWhitespace(c) || c > 0x7e)) {
+            throw new UsageException("--device must be an interface name of 1 to " + TapDevice.MAX_NAME_LENGTH
+                    + " characters without '/', ':' or spaces, not '" + name + "'");
+        }
+        return name;
+    }
+
+    private static String stackAddress(String addressAndPrefix) throws UsageException {
+        try {
+            UserTcpConfig.builder("", addressAndPrefix).build();
+            return addressAndPrefix;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--stack-address must be an IPv4 address and prefix length such as"
+                    + " 198.18.0.2/24, not '" + addressAndPrefix + "': " + e.getMessage());
+        }
     }
 
     private static Transport transport(String name) throws UsageException {

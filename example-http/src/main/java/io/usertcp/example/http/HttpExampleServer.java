@@ -9,10 +9,12 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
+import io.usertcp.transport.device.UserTcpStack;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,13 +50,16 @@ public final class HttpExampleServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening and returns once the port is bound.
+     * Starts listening and returns once the port is bound. Sets the options' {@code usertcp.*} system properties first, then starts the usertcp stack if the
+     * transport is usertcp and no stack runs ({@link Transport#startNetworkStack()}).
      *
      * @throws IllegalStateException if the transport is not available on this host
-     * @throws IOException           if the server cannot listen on the address and port
+     * @throws IOException           if the stack cannot start, or the server cannot listen on the address and port
      */
     public static HttpExampleServer start(ServerOptions options) throws IOException {
         Transport transport = options.transport();
+        applyStackProperties(options);
+        List<UserTcpStack> stacks = transport.startNetworkStack();
         IoHandlerFactory ioHandlers = transport.newIoHandlerFactory();
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, ioHandlers);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(options.threads(), ioHandlers);
@@ -63,7 +68,7 @@ public final class HttpExampleServer implements AutoCloseable {
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
-                .childHandler(new HttpPipelineInitializer(transport, options.maxBodyBytes(), new ServerStats()))
+                .childHandler(new HttpPipelineInitializer(transport, options.maxBodyBytes(), new ServerStats(stacks)))
                 .bind(address)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -97,6 +102,11 @@ public final class HttpExampleServer implements AutoCloseable {
         closed = true;
         serverChannel.close().awaitUninterruptibly();
         shutDown(acceptors, workers);
+    }
+
+    /** The stack reads its configuration from system properties, where the command line's flags go too. */
+    private static void applyStackProperties(ServerOptions options) {
+        options.stackProperties().forEach(System::setProperty);
     }
 
     private static void shutDown(EventLoopGroup acceptors, EventLoopGroup workers) {
@@ -134,6 +144,7 @@ public final class HttpExampleServer implements AutoCloseable {
             return EXIT_USAGE;
         }
         Transport transport = options.transport();
+        applyStackProperties(options);
         Throwable unavailable = transport.unavailabilityCause();
         if (unavailable != null) {
             err.println("example-http: transport " + transport.commandLineName() + " is not available: "

@@ -10,7 +10,7 @@ enum Route {
     ECHO(HttpMethod.POST),
     /** {@code GET /bytes/N}: N bytes of {@link BytePattern}. */
     BYTES(HttpMethod.GET),
-    /** {@code GET /stats}: the server's own counters. */
+    /** {@code GET /stats}: the server's counters, and on usertcp the stack's ({@link StackCountersText}). */
     STATS(HttpMethod.GET);
 
     static final String BYTES_PREFIX = "/bytes/";

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +30,7 @@ class CommandLineTest {
         ServerOptions options = CommandLine.parse("--transport", "nio", "--address", "198.18.0.1", "--port", "9090",
                 "--threads", "3", "--max-body-bytes", "4096");
         assertEquals(new ServerOptions(Transport.NIO, NetUtil.createInetAddressFromIpAddressString("198.18.0.1"),
-                9090, 3, 4096), options);
+                9090, 3, 4096, Map.of()), options);
     }
 
     @Test
@@ -108,13 +109,45 @@ class CommandLineTest {
     }
 
     @Test
-    void usertcpTransportExitsWithTransportUnavailableStatusAndSaysWhy() {
+    void usertcpWithoutAStackExitsWithTransportUnavailableStatusAndSaysHowToConfigureOne() {
         Output output = new Output();
         int status = HttpExampleServer.run(new String[] {"--transport", "usertcp"}, output.out, output.err);
         assertEquals(HttpExampleServer.EXIT_TRANSPORT_UNAVAILABLE, status);
         assertTrue(output.err().startsWith("example-http: transport usertcp is not available: "), output.err());
-        assertTrue(output.err().contains("issue 4"), output.err());
+        assertTrue(output.err().contains("--device NAME --stack-address A.B.C.D/PREFIX"), output.err());
         assertEquals("", output.out());
+    }
+
+    @Test
+    void deviceAndStackAddressBecomeUsertcpProperties() throws UsageException {
+        ServerOptions options = CommandLine.parse("--transport", "usertcp", "--device", "utcp0",
+                "--stack-address", "198.18.0.2/24", "--address", "198.18.0.2");
+        assertEquals(Map.of("usertcp.device", "utcp0", "usertcp.address", "198.18.0.2/24"),
+                options.stackProperties());
+    }
+
+    @Test
+    void stackFlagsWithAKernelTransportAreRejected() {
+        UsageException error = assertThrows(UsageException.class,
+                () -> CommandLine.parse("--device", "utcp0", "--transport", "epoll"));
+        assertTrue(error.getMessage().endsWith("they need --transport usertcp"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"198.18.0.2", "198.18.0.2/33", "198.18.0.256/24", "tap0", "198.18.0.2/x"})
+    void stackAddressWithoutAValidAddressAndPrefixIsRejected(String address) {
+        UsageException error = assertThrows(UsageException.class,
+                () -> CommandLine.parse("--transport", "usertcp", "--stack-address", address));
+        assertTrue(error.getMessage().startsWith("--stack-address must be an IPv4 address and prefix length"),
+                error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a-name-longer-than15", "tap/0", "tap:0", "tap 0"})
+    void deviceThatCannotBeAnInterfaceNameIsRejected(String name) {
+        UsageException error = assertThrows(UsageException.class,
+                () -> CommandLine.parse("--transport", "usertcp", "--device", name));
+        assertTrue(error.getMessage().startsWith("--device must be an interface name"), error.getMessage());
     }
 
     private static final class Output {
