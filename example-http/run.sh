@@ -95,7 +95,7 @@ build_needed() {
 build() {
     command -v mvn >/dev/null || fail "needs Maven (mvn) to build the modules"
     echo "Building example-http and the modules it needs (mvn -DskipTests install)..."
-    local maven=(mvn -B -q -f "$repo/pom.xml" -Dusertcp.build.dir="$build_dir" "${maven_flags[@]}")
+    local maven=(mvn -B -q -Dstyle.color=never -f "$repo/pom.xml" -Dusertcp.build.dir="$build_dir" "${maven_flags[@]}")
     "${maven[@]}" -DskipTests install -pl example-http -am
     "${maven[@]}" dependency:build-classpath -pl example-http -Dmdep.outputFile="$classpath_file.new"
     mv "$classpath_file.new" "$classpath_file"
