@@ -52,8 +52,12 @@ public final class TcpConnection implements TimerOwner {
     private boolean lingerZero;
     private boolean closedNotified;
     private boolean applicationClosed;
-    /** Intrusive list of connections that received data in the current inbound batch. */
-    TcpConnection readCompleteNext;
+    /**
+     * Intrusive list of the connections with work for the end of the current inbound batch: data delivered
+     * ({@link #readCompletePending}) or an ACK deferred to it ({@link TcpControlBlock#ackAtBatchEnd}).
+     */
+    TcpConnection batchNext;
+    boolean inBatch;
     boolean readCompletePending;
 
     TcpConnection(TcpEngine engine, int localAddress, int localPort, int remoteAddress, int remotePort) {
@@ -356,7 +360,8 @@ public final class TcpConnection implements TimerOwner {
             receiveQueue.add(data);
             unreadBytes += data.readableBytes();
         }
-        engine.readCompleteLater(this);
+        readCompletePending = true;
+        engine.joinBatch(this);
     }
 
     void readComplete() {

@@ -78,6 +78,13 @@ public final class TcpControlBlock {
     public boolean rttTiming;
     public int rttSeq;
     public long rttStartNanos;
+    /**
+     * After a retransmission timeout with timestamps: the TSval its retransmission carried. An echo older than
+     * this may belong to a transmission whose ACK was lost and so spans the timeout; it is no RTT sample until
+     * a valid one clears {@link #timeoutEchoFloorSet} (Karn's rule, RFC 6298 5, applied to RTTM).
+     */
+    public int timeoutEchoFloor;
+    public boolean timeoutEchoFloorSet;
     /** The SYN or SYN-ACK timed out (RFC 6298 5.7). */
     public boolean synTimedOut;
     public long lastSendNanos;
@@ -96,8 +103,10 @@ public final class TcpControlBlock {
     // ACK generation (RFC 9293 3.8.6.3, RFC 5681 4.2)
     /** In-order bytes received since the last ACK we sent. */
     public int bytesSinceAck;
-    /** An ACK must go out at the end of this inbound batch. */
+    /** An ACK must go out for this segment (out of order, duplicate, filled hole, FIN). */
     public boolean ackNow;
+    /** An ACK is due (every second full-sized segment) and goes once, at the end of the inbound batch. */
+    public boolean ackAtBatchEnd;
 
     // RFC 5961 10: challenge ACK rate limit
     public long challengeWindowStartNanos;

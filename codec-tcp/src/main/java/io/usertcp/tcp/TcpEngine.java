@@ -56,7 +56,7 @@ public final class TcpEngine {
     private ChannelHandlerContext context;
     private boolean flushPending;
     private int nextEphemeralPort;
-    private TcpConnection readCompleteHead;
+    private TcpConnection batchHead;
 
     /** An engine with RFC 6528 sequence numbers under a fresh key and the built-in congestion controls. */
     public TcpEngine(TcpStackConfig config, Ticker ticker, ByteBufAllocator allocator) {
@@ -337,23 +337,38 @@ public final class TcpEngine {
         }
     }
 
-    void readCompleteLater(TcpConnection connection) {
-        if (!connection.readCompletePending) {
-            connection.readCompletePending = true;
-            connection.readCompleteNext = readCompleteHead;
-            readCompleteHead = connection;
+    void joinBatch(TcpConnection connection) {
+        if (!connection.inBatch) {
+            connection.inBatch = true;
+            connection.batchNext = batchHead;
+            batchHead = connection;
         }
     }
 
-    /** End of an inbound batch: tells each connection that received data, once. */
+    /**
+     * RFC 9293 3.8.6.3: the ACK due for {@code connection} (every second full-sized segment) goes at the end of
+     * the inbound batch, once, however many segments the batch brought it.
+     */
+    public void acknowledgeAtBatchEnd(TcpConnection connection) {
+        joinBatch(connection);
+    }
+
+    /**
+     * End of an inbound batch: tells each connection that received data, once, then sends each deferred ACK
+     * that no segment has carried meanwhile (the application's reply to the data may have).
+     */
     public void readComplete() {
-        TcpConnection connection = readCompleteHead;
-        readCompleteHead = null;
+        TcpConnection connection = batchHead;
+        batchHead = null;
         while (connection != null) {
-            TcpConnection next = connection.readCompleteNext;
-            connection.readCompleteNext = null;
-            connection.readCompletePending = false;
-            connection.readComplete();
+            TcpConnection next = connection.batchNext;
+            connection.batchNext = null;
+            connection.inBatch = false;
+            if (connection.readCompletePending) {
+                connection.readCompletePending = false;
+                connection.readComplete();
+            }
+            input.finishBatch(connection);
             connection = next;
         }
         flush();

@@ -41,7 +41,7 @@ import static io.usertcp.tcp.SequenceNumbers.inRange;
  *
  * <p>For every acceptable ACK an {@link io.usertcp.tcp.AckEvent} goes to the {@link AckEventPath} (to
  * "tcp-retransmission") before the segment's text is processed. Outgoing ACKs are decided per segment and
- * sent by {@link #finishSegment}. One per engine; allocates only the payload slices handed on.
+ * sent by {@link #finishSegment}, or at the end of the inbound batch when they need not go per segment. One per engine; allocates only the payload slices handed on.
  */
 public final class TcpInput {
     /** RFC 7323 5.5: TS.Recent older than 24 days is invalid for PAWS. */
@@ -299,6 +299,7 @@ public final class TcpInput {
             }
             if (payloadLength > 0 && beforeOrEqual(seq + payloadLength, tcb.rcvNxt)) {
                 // Data we have: the sender missed our ACK and needs one, with a D-SACK block (RFC 2883 4)
+                recordDuplicateTimestamp(tcb, segment, nowNanos);
                 if (tcb.sackPermitted) {
                     connection.receivedSackBlocks().duplicateReceived(seq, seq + payloadLength);
                 }
@@ -391,6 +392,25 @@ public final class TcpInput {
                 tcb.pendingPeerFinSeq = finSeq;
             }
             tcb.ackNow = true;
+        }
+    }
+
+    /**
+     * RFC 7323 4.3 for a retransmission of data we already have (passed PAWS, SEG.SEQ =< Last.ACK.sent): its
+     * TSval becomes TS.Recent, so the duplicate ACK it triggers echoes this transmission. Otherwise the ACK
+     * would echo an earlier transmission whose own ACK was lost, and the sender's RTTM sample (RFC 7323 4.1)
+     * would span every retransmission timeout since: tens of seconds that inflate SRTT and pin the RTO at its
+     * maximum on a lossy path. Only a duplicate ending within one receive buffer of RCV.NXT counts, so a
+     * blind segment from far back in sequence space cannot move TS.Recent.
+     */
+    private void recordDuplicateTimestamp(TcpControlBlock tcb, TcpSegment segment, long nowNanos) {
+        TcpOptions options = segment.options();
+        int end = segment.sequenceNumber() + segment.payloadLength();
+        if (tcb.timestamps && options.hasTimestamps() && beforeOrEqual(segment.sequenceNumber(), tcb.lastAckSent)
+                && afterOrEqual(options.tsVal(), tcb.tsRecent)
+                && after(end, tcb.rcvNxt - engine.config().receiveBufferBytes())) {
+            tcb.tsRecent = options.tsVal();
+            tcb.tsRecentNanos = nowNanos;
         }
     }
 
@@ -555,10 +575,22 @@ public final class TcpInput {
             tcb.pendingPeerFin = false;
             peerFin(connection);
         }
-        // RFC 5681 4.2: ACK at once when a hole is filled, and for at least every second full-sized segment
-        if (fillsHole || tcb.bytesSinceAck >= 2 * tcb.receiveMss) {
+        // RFC 5681 4.2: ACK at once when a hole is filled
+        if (fillsHole) {
             tcb.ackNow = true;
+        } else if (tcb.bytesSinceAck >= 2 * fullSegmentPayload(tcb)) {
+            // RFC 9293 3.8.6.3 (RFC 1122 4.2.3.2): an ACK for at least every second full-sized segment; it may
+            // wait for the end of the inbound batch, so a batch of segments gets one ACK
+            tcb.ackAtBatchEnd = true;
         }
+    }
+
+    /**
+     * The payload of a full-sized segment from the peer: the MSS we announced less the timestamps option every
+     * segment carries once agreed (RFC 9293 3.7.1: the MSS counts options too, RFC 7323 3.2).
+     */
+    private static int fullSegmentPayload(TcpControlBlock tcb) {
+        return tcb.receiveMss - (tcb.timestamps ? TIMESTAMP_OPTION_BYTES : 0);
     }
 
     /** Eighth step: the peer's FIN at RCV.NXT. */
@@ -592,8 +624,10 @@ public final class TcpInput {
     }
 
     /**
-     * After a segment: data (which carries the ACK) if the windows allow, else an ACK now if one is due, else
-     * the delayed-ACK timer for data not yet acknowledged (RFC 9293 3.8.6.3: at most the configured delay).
+     * After a segment: data (which carries the ACK) if the windows allow, else an ACK now if this segment needs
+     * its own (out of order, duplicate, a filled hole, a FIN: RFC 5681 4.2, RFC 2883), else one at the end of
+     * the inbound batch if due ({@link TcpEngine#readComplete}), else the delayed-ACK timer for data not yet
+     * acknowledged (RFC 9293 3.8.6.3: at most the configured delay).
      */
     public void finishSegment(TcpConnection connection) {
         TcpControlBlock tcb = connection.controlBlock();
@@ -605,9 +639,24 @@ public final class TcpInput {
         }
         if (tcb.ackNow) {
             output.sendAck(connection);
-        } else if (tcb.bytesSinceAck > 0 && !connection.isTimerArmed(TcpTimerEvent.DELAYED_ACK)) {
+            return;
+        }
+        if (tcb.ackAtBatchEnd) {
+            engine.acknowledgeAtBatchEnd(connection);
+        }
+        // The timer also bounds a deferred ACK's wait should the batch never be declared complete
+        if (tcb.bytesSinceAck > 0 && !connection.isTimerArmed(TcpTimerEvent.DELAYED_ACK)) {
             connection.armTimer(TcpTimerEvent.DELAYED_ACK, engine.config().delayedAckNanos());
         }
+    }
+
+    /** End of the inbound batch: the ACK a connection deferred goes now, unless data already carried it. */
+    public void finishBatch(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (tcb.ackAtBatchEnd && tcb.state.isSynchronized() && tcb.state != TcpState.TIME_WAIT) {
+            output.sendAck(connection);
+        }
+        tcb.ackAtBatchEnd = false;
     }
 
     /**

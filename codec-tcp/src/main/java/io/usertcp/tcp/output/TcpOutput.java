@@ -484,6 +484,7 @@ public final class TcpOutput {
             tcb.lastAckSent = ack;
             tcb.bytesSinceAck = 0;
             tcb.ackNow = false;
+            tcb.ackAtBatchEnd = false;
             connection.cancelTimer(TcpTimerEvent.DELAYED_ACK);
         }
         engine.transmit(buffer, connection.localAddress(), connection.remoteAddress());

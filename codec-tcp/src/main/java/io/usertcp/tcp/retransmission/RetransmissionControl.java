@@ -19,6 +19,7 @@ import io.usertcp.tcp.sack.SackScoreboard;
 
 import static io.usertcp.tcp.SequenceNumbers.after;
 import static io.usertcp.tcp.SequenceNumbers.afterOrEqual;
+import static io.usertcp.tcp.SequenceNumbers.before;
 
 /**
  * Loss detection and repair for the connections of one engine, the logic behind "tcp-retransmission":
@@ -191,9 +192,12 @@ public final class RetransmissionControl {
         TcpControlBlock tcb = connection.controlBlock();
         long now = event.nowNanos();
         if (tcb.timestamps) {
-            // RFC 7323 4.1: RTTM from the echoed TSval, valid for retransmissions too
-            if (event.hasTimestampEcho()) {
-                connection.timestampSampler().sampleOnAck(event.timestampEcho(), now);
+            // RFC 7323 4.1: RTTM from the echoed TSval, valid for retransmissions too, except an echo from before
+            // the last timeout's retransmission, which may measure the wait for the timer (RFC 6298 5, Karn)
+            if (event.hasTimestampEcho()
+                    && !(tcb.timeoutEchoFloorSet && before(event.timestampEcho(), tcb.timeoutEchoFloor))
+                    && connection.timestampSampler().sampleOnAck(event.timestampEcho(), now)) {
+                tcb.timeoutEchoFloorSet = false;
             }
         } else if (tcb.rttTiming && afterOrEqual(tcb.sndUna, tcb.rttSeq)) {
             // RFC 6298 3 (Karn): only a segment never retransmitted is timed; retransmissions clear rttTiming
@@ -255,6 +259,10 @@ public final class RetransmissionControl {
             engine.output().sendSyn(connection);
             connection.armTimer(TcpTimerEvent.RETRANSMISSION, rtt.rtoNanos());
             return;
+        }
+        if (tcb.timestamps) {
+            tcb.timeoutEchoFloor = connection.timestampSampler().timestampValue(now);
+            tcb.timeoutEchoFloorSet = true;
         }
         // RFC 5681 3.1 / RFC 6582 4: cwnd to the loss window, recovery over, recover = highest sent
         signal(path, CongestionSignal.RETRANSMISSION_TIMEOUT, connection, now, 0, tcb.flightSize());

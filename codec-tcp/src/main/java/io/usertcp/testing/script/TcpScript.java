@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A packetdrill-style harness for the TCP engine on virtual time: an {@link EmbeddedChannel} whose pipeline
  * holds the four TCP handlers behind a capture handler standing in for "ipv4". {@link #receive} injects a
- * segment from the peer as an {@link InboundPacket}; everything the stack sends is decoded (checksum
+ * segment from the peer as an {@link InboundPacket} in a read batch of its own, {@link #receiveBatch} several in
+ * one batch (channelReadComplete after the last); everything the stack sends is decoded (checksum
  * verified) into {@link SentSegment}s, which {@link #expectSend} and {@link #expectNothing} check in order.
  * Time moves only by {@link #advanceMillis}, which runs every timer due on the way at its own time.
  *
@@ -102,8 +103,34 @@ public final class TcpScript implements AutoCloseable {
         return connection;
     }
 
-    /** Injects a segment from the peer, to the current connection's port (or {@link #LOCAL_PORT}). */
+    /**
+     * Injects a segment from the peer, to the current connection's port (or {@link #LOCAL_PORT}), as a read batch
+     * of its own: the channel reads it, then the read completes.
+     */
     public void receive(TcpSegmentSpec spec) {
+        inject(spec);
+        completeRead();
+    }
+
+    /**
+     * Injects several segments as one read batch, as a device read returning them together does: each is read,
+     * and the read completes only after the last.
+     */
+    public void receiveBatch(TcpSegmentSpec... specs) {
+        for (TcpSegmentSpec spec : specs) {
+            inject(spec);
+        }
+        trace.append(String.format("%8.3f   (end of batch)%n", nowMillis()));
+        completeRead();
+    }
+
+    private void completeRead() {
+        channel.pipeline().fireChannelReadComplete();
+        channel.runPendingTasks();
+        channel.checkException();
+    }
+
+    private void inject(TcpSegmentSpec spec) {
         byte[] payload = spec.payloadBytes();
         ByteBuf frame = frameBuffers.allocate(payload.length);
         frame.writeBytes(payload);
@@ -115,7 +142,7 @@ public final class TcpScript implements AutoCloseable {
         packet.reset(frame);
         packet.setTransport(REMOTE_ADDRESS, LOCAL_ADDRESS, TcpSegment.PROTOCOL_NUMBER, frame, frame.readerIndex(),
                 frame.readableBytes(), null);
-        channel.writeInbound(packet);
+        channel.pipeline().fireChannelRead(packet);
         channel.checkException();
     }
 
