@@ -220,7 +220,12 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
         return promise;
     }
 
@@ -481,8 +486,11 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         invalidateLocalAddress();
         boolean wasActive = isActive();
         active = true;
+        // Taken before the promise's listeners run: one of them may close the channel, and channelActive must
+        // still come before the channelInactive that close fires.
+        boolean nowActive = isActive();
         boolean accepted = promise.trySuccess();
-        if (!wasActive && isActive()) {
+        if (!wasActive && nowActive) {
             pipeline().fireChannelActive();
         }
         if (!accepted) {
@@ -522,7 +530,8 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     private final class ConnectionUnsafe extends AbstractUnsafe {
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // The promise stays cancellable while the handshake runs: cancelling it abandons the connect.
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
             if (connectPromise != null) {
@@ -548,6 +557,12 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                 }
                 remote = target;
                 connectPromise = promise;
+                promise.addListener(done -> {
+                    if (done.isCancelled() && connectPromise == done) {
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
                 int timeoutMillis = config.getConnectTimeoutMillis();
                 if (timeoutMillis > 0) {
                     connectTimeout = eventLoop().schedule(() -> {
@@ -601,6 +616,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         private boolean closeDone;
         private boolean keepAliveKnown;
         private boolean keepAliveApplied;
+        private boolean finBehindQueuedData;
 
         /** Active open, run on the stack's loop; the outcome comes back as events. */
         void connectTo(int destination, int port) {
@@ -653,6 +669,10 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
 
         @Override
         public void onReadComplete(TcpConnection connection) {
+            if (finBehindQueuedData && connection.unreadBytes() == 0) {
+                finBehindQueuedData = false;
+                peerShutdown = true;
+            }
             EventLoop loop = channelLoop;
             if (loop != null && loop.inEventLoop() && isRegistered()) {
                 processStackEvents();
@@ -663,6 +683,11 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
 
         @Override
         public void onPeerShutdown(TcpConnection connection) {
+            if (connection.unreadBytes() > 0) {
+                // The FIN comes after the data the connection still holds while the channel is not reading.
+                finBehindQueuedData = true;
+                return;
+            }
             peerShutdown = true;
             scheduleChannelTask();
         }

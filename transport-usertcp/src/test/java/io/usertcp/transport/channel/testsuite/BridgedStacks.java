@@ -2,6 +2,7 @@ package io.usertcp.transport.channel.testsuite;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.testing.host.DeviceNames;
 import io.usertcp.testing.host.HostRequirements;
 import io.usertcp.testing.host.NetworkNamespace;
@@ -65,7 +66,10 @@ final class BridgedStacks implements AutoCloseable {
         namespace.execOrThrow("ip", "link", "set", "dev", device.name(), "up");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, UserTcpIoHandler.newFactory());
         groups.add(group);
-        UserTcpConfig config = UserTcpConfig.builder(device.name(), address + "/24").build();
+        // The kernel as the gateway: it does not forward, so SYNs to the suite's unreachable BAD_HOST go unanswered.
+        UserTcpConfig config = UserTcpConfig.builder(device.name(), address + "/24")
+                .gateway(Ipv4Address.parse(KERNEL_ADDRESS))
+                .build();
         stacks.add(UserTcpStacks.start(device, config, group.next()));
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.util.AttributeKey;
 import io.usertcp.transport.channel.UserTcpServerSocketChannel;
 import io.usertcp.transport.channel.UserTcpSocketChannel;
@@ -46,6 +47,26 @@ public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallba
                 combination("usertcp server, NIO client", true, false),
                 combination("NIO server, usertcp client", false, true),
                 combination("usertcp server, usertcp client", true, true));
+    }
+
+    /** For the suite's client-only tests: a usertcp client, the kernel's socket in the namespace as the server. */
+    static List<BootstrapFactory<Bootstrap>> clients() {
+        return List.of(() -> new Bootstrap().group(workers).channel(UserTcpSocketChannel.class));
+    }
+
+    /** For the suite's server-only tests: a usertcp server, the kernel's socket in the namespace as the client. */
+    static List<BootstrapFactory<ServerBootstrap>> servers() {
+        return List.of(() -> new ServerBootstrap().group(boss, workers).channel(UserTcpServerSocketChannel.class));
+    }
+
+    /** Where a client-only test's kernel server listens. */
+    static InetSocketAddress kernelAddress() {
+        return new InetSocketAddress(BridgedStacks.KERNEL_ADDRESS, 0);
+    }
+
+    /** Where a server-only test's usertcp server listens. */
+    static InetSocketAddress serverAddress() {
+        return new InetSocketAddress(BridgedStacks.SERVER_ADDRESS, 0);
     }
 
     private static BootstrapComboFactory<ServerBootstrap, Bootstrap> combination(String name, boolean userTcpServer,
