@@ -321,12 +321,13 @@ public final class TcpConnection implements TimerOwner {
     }
 
     /**
-     * The data in the network, which the congestion window limits: FlightSize, or during recovery the RFC 6675
-     * pipe (without SACK, FlightSize less the segments duplicate ACKs report as delivered).
+     * The data in the network, which the congestion window limits: FlightSize, or during recovery and the repair
+     * after a timeout the RFC 6675 pipe (without SACK, in recovery, FlightSize less the segments duplicate ACKs
+     * report as delivered).
      */
     public int pipe() {
         int flight = tcb.flightSize();
-        if (tcb.inRecovery && sackScoreboard != null) {
+        if (sackScoreboard != null && (tcb.inRecovery || sackScoreboard.repairingTimeout())) {
             return sackScoreboard.pipe();
         }
         if (tcb.inRecovery) {

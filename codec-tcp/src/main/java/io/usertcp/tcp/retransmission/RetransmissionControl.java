@@ -33,8 +33,12 @@ import static io.usertcp.tcp.SequenceNumbers.before;
  *   <li>Without SACK, fast retransmit on the third duplicate ACK (RFC 5681 3.2) and NewReno recovery (RFC
  *   6582): a partial ACK retransmits the next unacknowledged segment; an ACK covering {@code recover} ends the
  *   recovery. New data flows while cwnd exceeds the pipe ({@link TcpConnection#pipe()}).</li>
- *   <li>Timer expiry (RFC 6298 5.4-5.6): back off, retransmit from SND.UNA with go-back-N, give up at R2
- *   (RFC 9293 3.8.3, {@link RetransmissionLimits}); the SYN and SYN-ACK too, with the SYN limit.</li>
+ *   <li>Limited Transmit (RFC 3042): each of the first two duplicate ACKs sends one new segment, cwnd
+ *   unchanged.</li>
+ *   <li>Timer expiry (RFC 6298 5.4-5.6): back off and give up at R2 (RFC 9293 3.8.3,
+ *   {@link RetransmissionLimits}); the SYN and SYN-ACK too, with the SYN limit. With SACK, the scoreboard is
+ *   kept and NextSeg() retransmits the unSACKed data as slow start reopens cwnd (RFC 6675 5.1); without it,
+ *   go-back-N from SND.UNA.</li>
  * </ul>
  * Congestion events go to the {@link CongestionEventPath} ("tcp-congestion"), never to the algorithm directly.
  * One per engine; allocates nothing.
@@ -148,6 +152,11 @@ public final class RetransmissionControl {
                 enterSackRecovery(connection, board, now, path);
                 return;
             }
+            if (board.repairingTimeout()) {
+                sendRecoverySegments(connection, board);
+            } else if (!progress && tcb.duplicateAcks > 0 && tcb.duplicateAcks < SackScoreboard.DUP_THRESH) {
+                limitedTransmit(connection);
+            }
         }
         if (progress) {
             restartTimer(connection);
@@ -169,23 +178,47 @@ public final class RetransmissionControl {
         sendRecoverySegments(connection, board);
     }
 
-    /** RFC 6675 5 (C): while cwnd - pipe >= SMSS, send what NextSeg() chooses. */
-    private void sendRecoverySegments(TcpConnection connection, SackScoreboard board) {
+    /**
+     * RFC 6675 5 (C): while cwnd - pipe >= SMSS, send what NextSeg() chooses (also after a timeout, RFC 6675
+     * 5.1). Returns whether anything was sent.
+     */
+    private boolean sendRecoverySegments(TcpConnection connection, SackScoreboard board) {
         TcpControlBlock tcb = connection.controlBlock();
         int cwnd = connection.congestionControl().congestionWindow();
         TcpOutput output = engine.output();
+        boolean sent = false;
         // Each choice but the one-off rescue raises pipe by its length, so this ends; the budget makes sure
         for (int budget = cwnd / tcb.sendMss + 1; budget > 0 && cwnd - board.pipe() >= tcb.sendMss; budget--) {
             NextSegment next = board.nextSeg(output.newDataAllowed(connection));
             if (next == NextSegment.NONE) {
-                return;
+                return sent;
             }
             if (next == NextSegment.NEW_DATA) {
                 output.sendNewData(connection, board.segmentLength());
             } else {
                 output.retransmitRange(connection, board.segmentStart(), board.segmentLength());
             }
+            sent = true;
         }
+        return sent;
+    }
+
+    /**
+     * RFC 3042 2 (Limited Transmit): on each of the first two duplicate ACKs, one new segment if the peer's
+     * window admits it and FlightSize stays within cwnd + 2 * SMSS; cwnd itself does not change. Only a
+     * full-sized segment goes, or the last of the queued data.
+     */
+    private void limitedTransmit(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        TcpOutput output = engine.output();
+        int allowed = output.newDataAllowed(connection);
+        int unsent = tcb.sndUna + connection.sendBuffer().size() - tcb.sndNxt;
+        int length = Math.min(allowed, tcb.sendMss);
+        if (length <= 0 || length < tcb.sendMss && length != unsent || tcb.sndNxt != tcb.sndMax
+                || tcb.flightSize() + length > connection.congestionControl().congestionWindow() + 2 * tcb.sendMss) {
+            return;
+        }
+        output.sendNewData(connection, length);
     }
 
     private void sampleRtt(TcpConnection connection, AckEvent event) {
@@ -209,7 +242,14 @@ public final class RetransmissionControl {
     private void duplicateAck(TcpConnection connection, long now, CongestionEventPath path) {
         TcpControlBlock tcb = connection.controlBlock();
         tcb.duplicateAcks++;
-        if (tcb.inRecovery || tcb.duplicateAcks != DUPLICATE_ACK_THRESHOLD || connection.congestionControl() == null) {
+        if (tcb.inRecovery || connection.congestionControl() == null) {
+            return;
+        }
+        if (tcb.duplicateAcks < DUPLICATE_ACK_THRESHOLD) {
+            limitedTransmit(connection);
+            return;
+        }
+        if (tcb.duplicateAcks != DUPLICATE_ACK_THRESHOLD) {
             return;
         }
         // RFC 6582 3.2 step 2: after a recovery or timeout, enter recovery only once the ACK covers more than
@@ -266,18 +306,29 @@ public final class RetransmissionControl {
         }
         // RFC 5681 3.1 / RFC 6582 4: cwnd to the loss window, recovery over, recover = highest sent
         signal(path, CongestionSignal.RETRANSMISSION_TIMEOUT, connection, now, 0, tcb.flightSize());
-        if (connection.sackScoreboard() != null) {
-            // RFC 6675 5.1: SACK information is not trusted across a timeout (the receiver may renege)
-            connection.sackScoreboard().clear();
-        }
         tcb.inRecovery = false;
         tcb.duplicateAcks = 0;
         tcb.recover = tcb.sndMax;
         tcb.recoverPending = true;
-        // Go-back-N from SND.UNA: what was sent after the lost segment is sent again as the window reopens
-        tcb.sndNxt = tcb.sndUna;
         connection.armTimer(TcpTimerEvent.RETRANSMISSION, rtt.rtoNanos());
         TcpOutput output = engine.output();
+        SackScoreboard board = connection.sackScoreboard();
+        if (board != null && tcb.sndNxt == tcb.sndMax) {
+            // RFC 6675 5.1: the SACK information chooses what to retransmit: the unSACKed data below SND.MAX,
+            // lowest first, as slow start reopens cwnd. It is advisory (RFC 2018 8: the receiver may renege):
+            // nothing is freed until cumulatively acknowledged
+            board.timeout(tcb.sndMax);
+            if (!sendRecoverySegments(connection, board)) {
+                output.retransmitFirst(connection);
+            }
+            return;
+        }
+        if (board != null) {
+            // SND.NXT is already behind SND.MAX (a path MTU go-back): the scoreboard is not consulted for it
+            board.clear();
+        }
+        // Go-back-N from SND.UNA: what was sent after the lost segment is sent again as the window reopens
+        tcb.sndNxt = tcb.sndUna;
         if (!output.sendData(connection)) {
             // Nothing fits the windows (a zero window): retransmit the first segment regardless (RFC 6298 5.4)
             output.retransmitFirst(connection);

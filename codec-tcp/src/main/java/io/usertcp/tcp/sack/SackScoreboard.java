@@ -26,12 +26,12 @@ import io.usertcp.codec.tcp.TcpOptions;
  *   in recovery:            pipe = pipe()                                       // (B.2)
  *                           while cwnd - pipe &gt;= SMSS and nextSeg(allowed) != NONE:
  *                             send the segment; pipe += segmentLength()         // (C.1)-(C.5)
- *   retransmission timeout: clear()
+ *   retransmission timeout: timeout(SND.NXT), then while cwnd - pipe &gt;= SMSS send what nextSeg(allowed) chooses
  * </pre>
  *
  * <p><b>Storage and cost.</b> SACKed ranges are kept sorted, disjoint and non-adjacent in two int arrays
  * of {@link #MAX_RANGES}, allocated when the first block is recorded and dropped by {@link #clear()}, so
- * a connection whose peer never SACKs (or that is idle after a timeout) carries no arrays. Nothing else
+ * a connection whose peer never SACKs carries no arrays. Nothing else
  * allocates: every method is a scan of at most {@link #MAX_RANGES} ranges, and an ACK carries at most
  * {@link TcpOptions#MAX_SACK_BLOCKS} blocks, so per-ACK work is bounded by a constant.
  *
@@ -71,11 +71,14 @@ public final class SackScoreboard {
     private boolean inRecovery;
     private boolean recoveryHeldOff;
     private int recoveryPoint;
+    private boolean timeoutLossMarked;
+    private int lostBelow;
 
     private int segmentStart;
     private int segmentLength;
 
     private long capacityHits;
+    private long reneges;
     private long invalidBlocks;
     private long rangeSteps;
 
@@ -160,7 +163,13 @@ public final class SackScoreboard {
             rangeSteps++;
         }
         removeRanges(0, dropped);
-        if (count > 0 && before(starts[0], sndUna)) {
+        if (count > 0 && starts[0] == sndUna) {
+            // RFC 2018 8: a receiver still holding the SACKed data that starts at SND.UNA would have ACKed past
+            // it, so it reneged and every SACKed range is suspect: forget them, the data goes again (never freed)
+            reneges++;
+            count = 0;
+            sackedBytes = 0;
+        } else if (count > 0 && before(starts[0], sndUna)) {
             sackedBytes -= sndUna - starts[0];
             starts[0] = sndUna;
         }
@@ -175,13 +184,14 @@ public final class SackScoreboard {
         if ((inRecovery || recoveryHeldOff) && !before(sndUna, recoveryPoint)) {
             inRecovery = false;
             recoveryHeldOff = false;
+            timeoutLossMarked = false;
         }
     }
 
     /**
-     * After a retransmission timeout: forgets every SACKed range and releases their storage (RFC 2018 8:
-     * the receiver may have reneged, so SACK information is not trusted across a timeout). If the timeout
-     * came during loss recovery, recovery ends, RecoveryPoint becomes HighData and no new recovery may start
+     * After a retransmission timeout whose repair does not use the scoreboard (a go-back-N from SND.UNA, which
+     * RFC 2018 8 allows since the receiver may have reneged; {@link #timeout} is the RFC 6675 5.1 way): forgets
+     * every SACKed range and releases their storage. If the timeout came during loss recovery, recovery ends, RecoveryPoint becomes HighData and no new recovery may start
      * until it is ACKed (RFC 6675 5.1).
      */
     public void clear() {
@@ -191,6 +201,7 @@ public final class SackScoreboard {
         sackedBytes = 0;
         highRxt = highAck;
         rescueDefined = false;
+        timeoutLossMarked = false;
         if (inRecovery) {
             inRecovery = false;
             recoveryPoint = highData;
@@ -199,9 +210,37 @@ public final class SackScoreboard {
     }
 
     /**
+     * After a retransmission timeout: the SACKed ranges are kept and every unSACKed octet below HighData is
+     * deemed lost, so that {@link #nextSeg} repairs the holes from SND.UNA upward, skipping SACKed data, as the
+     * congestion window reopens (RFC 6675 5.1: the sender SHOULD use the SACK information to choose what to
+     * retransmit after a timeout). Any loss recovery ends; RecoveryPoint becomes HighData and no new recovery may
+     * start until it is ACKed (RFC 6675 5.1), which also ends this repair. The ranges stay advisory: data is freed
+     * only by the cumulative ACK, so a receiver that reneged (RFC 2018 8) costs another timeout, never data.
+     *
+     * @param sndNxt SND.NXT now, which may have moved since the last {@link #update} (new data sent since)
+     */
+    public void timeout(int sndNxt) {
+        if (after(sndNxt, highData)) {
+            highData = sndNxt;
+        }
+        highRxt = highAck;
+        rescueDefined = false;
+        inRecovery = false;
+        recoveryPoint = highData;
+        recoveryHeldOff = before(highAck, highData);
+        timeoutLossMarked = recoveryHeldOff;
+        lostBelow = highData;
+    }
+
+    /** Whether the repair after {@link #timeout} is under way: its RecoveryPoint is not yet cumulatively ACKed. */
+    public boolean repairingTimeout() {
+        return timeoutLossMarked;
+    }
+
+    /**
      * RFC 6675 4 IsLost(): whether the octet {@code seq} is deemed lost, i.e. it is outstanding, not SACKed,
      * and either {@link #DUP_THRESH} discontiguous SACKed ranges or more than (DupThresh - 1) * SMSS SACKed
-     * octets lie above it.
+     * octets lie above it, or it lies below the HighData of a {@link #timeout} being repaired.
      */
     public boolean isLost(int seq) {
         if (before(seq, highAck) || !before(seq, highData)) {
@@ -214,7 +253,7 @@ public final class SackScoreboard {
         if (above < count && !after(starts[above], seq)) {
             return false;
         }
-        return holeLost(above);
+        return holeLost(above) || timeoutLossMarked && before(seq, lostBelow);
     }
 
     /**
@@ -245,9 +284,13 @@ public final class SackScoreboard {
         for (int range = 0; range <= count; range++) {
             int holeEnd = range < count ? starts[range] : highData;
             if (before(holeStart, holeEnd)) {
-                if (!holeLost(range)) {
-                    pipe += holeEnd - holeStart;
+                int notLostFrom = holeStart;
+                if (holeLost(range)) {
+                    notLostFrom = holeEnd;
+                } else if (timeoutLossMarked && before(holeStart, lostBelow)) {
+                    notLostFrom = before(lostBelow, holeEnd) ? lostBelow : holeEnd;
                 }
+                pipe += holeEnd - notLostFrom;
                 if (before(holeStart, highRxt)) {
                     pipe += (before(highRxt, holeEnd) ? highRxt : holeEnd) - holeStart;
                 }
@@ -296,7 +339,8 @@ public final class SackScoreboard {
      * {@link #segmentStart()} and {@link #segmentLength()} (at most SMSS). Rules, first match wins:
      * <ol>
      * <li>the lowest unSACKed octet at or above HighRxt and below SACKed data, if IsLost(); HighRxt moves to
-     *     the segment's end (C.2). The segment stops at the next SACKed range.</li>
+     *     the segment's end (C.2). The segment stops at the next SACKed range. While a {@link #timeout} is
+     *     repaired, the unSACKed octets below its HighData are lost too, with or without SACKed data above.</li>
      * <li>new data at HighData, at most {@code newDataAllowed} octets; HighData moves to its end (C.3).</li>
      * <li>as (1), without requiring IsLost().</li>
      * <li>once per recovery, while HighACK has not passed RescueRxt: the last SMSS (or fewer) octets of the
@@ -316,6 +360,15 @@ public final class SackScoreboard {
             choose(unsackedFrom(highRxt, above), starts[above]);
             highRxt = segmentStart + segmentLength;
             return NextSegment.LOST_DATA;
+        }
+        if (timeoutLossMarked) {
+            int start = unsackedFrom(highRxt, above);
+            if (before(start, lostBelow)) {
+                int holeEnd = holeBelowSack ? starts[above] : highData;
+                choose(start, before(lostBelow, holeEnd) ? lostBelow : holeEnd);
+                highRxt = segmentStart + segmentLength;
+                return NextSegment.LOST_DATA;
+            }
         }
         if (newDataAllowed > 0) {
             segmentStart = highData;
@@ -532,6 +585,11 @@ public final class SackScoreboard {
     /** Disjoint ranges that were forgotten or evicted because {@link #MAX_RANGES} were already kept. */
     public long capacityHits() {
         return capacityHits;
+    }
+
+    /** Cumulative ACKs that reached SACKed data, showing the receiver had discarded it (RFC 2018 8). */
+    public long reneges() {
+        return reneges;
     }
 
     /** SACK blocks ignored as reversed, empty, beyond SND.NXT, or below SND.UNA outside D-SACK position. */

@@ -472,7 +472,9 @@ class SackScoreboardTest {
         assertSegment(NextSegment.LOST_DATA, seg(1), SMSS, board.nextSeg(0), board);
         assertSegment(NextSegment.LOST_DATA, seg(3), SMSS, board.nextSeg(0), board);
         assertSegment(NextSegment.LOST_DATA, seg(4), SMSS, board.nextSeg(0), board);
-        ack(board, seg(2));
+        // Was an ACK of seg(2), the start of the SACKed segment 2: now taken as a renege (RFC 2018 8), which
+        // forgets the ranges; the ACK past segment 2 that a receiver keeping it sends leaves the same rescue
+        ack(board, seg(3));
         assertSegment(NextSegment.RESCUE, seg(4), SMSS, board.nextSeg(0), board);
     }
 
@@ -501,6 +503,19 @@ class SackScoreboardTest {
         board.advance(seg(3));
         assertEquals(seg(3), board.highAck());
         assertRanges(board, seg(3), seg(4));
+    }
+
+    @Test
+    void cumulativeAckReachingASackedRangeShowsARenegeAndForgetsEveryRange() {
+        SackScoreboard board = flight(10);
+        sack(board, seg(2), seg(4), seg(6), seg(7));
+        board.timeout(seg(10));
+        ack(board, seg(2));
+        // RFC 2018 8: the receiver would have ACKed past segment 3 had it kept it
+        assertRanges(board);
+        assertEquals(1, board.reneges());
+        assertTrue(board.repairingTimeout());
+        assertSegment(NextSegment.LOST_DATA, seg(2), SMSS, board.nextSeg(0), board);
     }
 
     @Test
@@ -541,6 +556,32 @@ class SackScoreboardTest {
         ack(board, seg(10));
         assertFalse(board.canEnterRecovery());
         ack(board, seg(11));
+        assertTrue(board.canEnterRecovery());
+    }
+
+    @Test
+    void timeoutKeepsRangesAndRetransmitsOnlyUnsackedOctetsBelowHighData() {
+        SackScoreboard board = flight(10);
+        sack(board, seg(2), seg(3));
+        board.timeout(seg(10));
+        // RFC 6675 5.1: the SACK information chooses what to retransmit; every unSACKed octet counts as lost
+        assertRanges(board, seg(2), seg(3));
+        assertTrue(board.isLost(seg(9)));
+        assertEquals(0, board.pipe());
+        assertSegment(NextSegment.LOST_DATA, seg(0), SMSS, board.nextSeg(SMSS), board);
+        assertSegment(NextSegment.LOST_DATA, seg(1), SMSS, board.nextSeg(SMSS), board);
+        assertSegment(NextSegment.LOST_DATA, seg(3), SMSS, board.nextSeg(SMSS), board);
+        assertEquals(3 * SMSS, board.pipe());
+    }
+
+    @Test
+    void timeoutRepairEndsWhenItsHighDataIsAcked() {
+        SackScoreboard board = flight(10);
+        board.timeout(seg(10));
+        assertTrue(board.repairingTimeout());
+        assertFalse(board.canEnterRecovery());
+        ack(board, seg(10));
+        assertFalse(board.repairingTimeout());
         assertTrue(board.canEnterRecovery());
     }
 

@@ -143,6 +143,30 @@ class RetransmissionTest {
     }
 
     @Test
+    void firstTwoDuplicateAcksEachSendOneNewSegment() {
+        Handshakes.acceptPlain(script);
+        TcpConnection connection = script.connection();
+        connection.write(Unpooled.wrappedBuffer(new byte[12 * MSS]));
+        connection.flush();
+        for (int segment = 0; segment < 10; segment++) {
+            script.expectSend(tcp().ack().seq(OURS + segment * MSS).len(MSS));
+        }
+        script.expectNothing();
+        int cwnd = connection.congestionControl().congestionWindow();
+        // RFC 3042 2 (Limited Transmit): one previously unsent segment per duplicate ACK, for the first two
+        duplicateAck(1);
+        script.expectSend(tcp().ack().seq(OURS + 10 * MSS).len(MSS));
+        script.expectNothing();
+        duplicateAck(1);
+        script.expectSend(tcp().ack().seq(OURS + 11 * MSS).len(MSS));
+        script.expectNothing();
+        assertEquals(cwnd, connection.congestionControl().congestionWindow());
+        duplicateAck(1);
+        script.expectSend(tcp().ack().seq(OURS).len(MSS));
+        assertTrue(connection.controlBlock().inRecovery);
+    }
+
+    @Test
     void duplicateAcksThatUpdateTheWindowAreNotCounted() {
         sendSegments(5);
         script.receive(tcp().ack().seq(PEER).ack(OURS).win(65000));

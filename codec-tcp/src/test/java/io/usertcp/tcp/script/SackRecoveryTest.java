@@ -72,16 +72,53 @@ class SackRecoveryTest {
 
     @Test
     void recoveryRepairsLostHolesBeforeSendingNewData() {
-        sendWithSack(12);
+        sendWithSack(14);
+        // RFC 3042 (Limited Transmit, added with it): the first two duplicate ACKs each send a new segment, so
+        // segments 10 and 11 are in flight too and the pipe below is two segments larger than before
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(1), seg(2)));
+        script.expectSend(tcp().ack().seq(seg(10)).len(MSS));
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(4)).sack(seg(1), seg(2)));
+        script.expectSend(tcp().ack().seq(seg(11)).len(MSS));
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(5)).sack(seg(1), seg(2)));
         script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
-        // Now 3000 SACKed bytes lie above segment 2: it is lost (IsLost), and pipe leaves room for 2 segments
+        script.expectNothing();
+        // 3000 SACKed bytes now lie above segment 2: it is lost (IsLost), but pipe (segment 0 again, 6-11) fills cwnd
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(6)).sack(seg(1), seg(2)));
+        script.expectNothing();
+        // One more segment delivered leaves room for one: the lost hole goes before new data
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(7)).sack(seg(1), seg(2)));
         script.expectSend(tcp().ack().seq(seg(2)).len(MSS));
+        script.expectNothing();
+        // No lost hole is left: the next room goes to new data
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(8)).sack(seg(1), seg(2)));
+        script.expectSend(tcp().ack().seq(seg(12)).len(MSS));
+        script.expectNothing();
+    }
+
+    @Test
+    void firstTwoDuplicateAcksEachSendOneNewSegment() {
+        TcpConnection connection = sendWithSack(13);
+        int cwnd = connection.congestionControl().congestionWindow();
+        // RFC 3042 2: one previously unsent segment per duplicate ACK, for the first two, cwnd unchanged
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(1), seg(2)));
         script.expectSend(tcp().ack().seq(seg(10)).len(MSS));
         script.expectNothing();
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(4)).sack(seg(1), seg(2)));
+        script.expectSend(tcp().ack().seq(seg(11)).len(MSS));
+        script.expectNothing();
+        assertEquals(cwnd, connection.congestionControl().congestionWindow());
+        assertFalse(connection.controlBlock().inRecovery);
+    }
+
+    @Test
+    void sackedBytesAboveSndUnaStartRecoveryBeforeThreeDuplicateAcks() {
+        TcpConnection connection = sendWithSack(10);
+        // RFC 6675 5: recovery starts once IsLost(SND.UNA): here one ACK SACKs 3 segments (> (DupThresh - 1) * SMSS)
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(1), seg(4)));
+        script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
+        script.expectNothing();
+        assertTrue(connection.controlBlock().inRecovery);
+        assertEquals(1, script.engine().counters().get(TcpCounter.FAST_RETRANSMITS));
     }
 
     @Test
@@ -97,17 +134,25 @@ class SackRecoveryTest {
                 connection.congestionControl().congestionWindow());
     }
 
+    /**
+     * Replaces the old rule "a timeout forgets SACK information and goes back to SND.UNA" (which RFC 2018 8
+     * allows, since a receiver may renege): RFC 6675 5.1 says the sender SHOULD use the SACK information to
+     * choose what to retransmit after a timeout, so only unSACKed data is sent again, lowest first, as slow start
+     * reopens cwnd from one segment. The SACKed data stays queued until cumulatively acknowledged.
+     */
     @Test
-    void timeoutForgetsSackInformationAndGoesBackToSndUna() {
+    void timeoutRetransmitsOnlyUnsackedDataKeepingTheScoreboard() {
         TcpConnection connection = sendWithSack(10);
-        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(1), seg(2)));
+        script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(2), seg(4)));
         script.advanceMillis(200);
         script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
         script.expectNothing();
-        assertEquals(0, connection.sackScoreboard().sackedBytes());
-        script.receive(tcp().ack().seq(PEER).ack(seg(1)));
+        assertEquals(2 * MSS, connection.sackScoreboard().sackedBytes());
+        // cwnd is 2 segments now: segment 1, then segment 4, skipping the SACKed 2 and 3
+        script.receive(tcp().ack().seq(PEER).ack(seg(1)).sack(seg(2), seg(4)));
         script.expectSend(tcp().ack().seq(seg(1)).len(MSS));
-        script.expectSend(tcp().ack().seq(seg(2)).len(MSS));
+        script.expectSend(tcp().ack().seq(seg(4)).len(MSS));
+        script.expectNothing();
     }
 
     @Test

@@ -35,8 +35,9 @@ final class TcpSimulation implements AutoCloseable {
     static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     /**
      * No byte received for this long is a stall: five times the 60 s maximum RTO. At 10% loss each way a
-     * sender's RTO can legitimately reach the maximum (timestamp echoes after losses inflate SRTT) and the
-     * retransmission or its ACK be lost again, more than once.
+     * retransmission or its ACK is now and then lost several times in a row, and each timeout doubles the RTO
+     * (RFC 6298 5.5), which stays backed off until a fresh RTT sample (RFC 6298 5.7 and Karn): a legitimate
+     * silence can come near the maximum RTO.
      */
     static final long STALL_NANOS = 300 * SECOND;
     static final Path CAPTURES = Path.of(System.getProperty("java.io.tmpdir"), "usertcp-simulations");
