@@ -7,8 +7,8 @@ import io.usertcp.codec.DropCounters;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.checksum.InternetChecksum;
 import io.usertcp.codec.ipv4.Ipv4Packet;
+import io.usertcp.hash.SeededHash;
 
-import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -54,7 +54,6 @@ import java.util.Objects;
  * never go backwards.
  */
 public final class FragmentReassembler {
-    private static final SecureRandom SEEDS = new SecureRandom();
 
     // RFC 791 3.1: positions of the header fields rewritten in the reassembled datagram.
     private static final int TOTAL_LENGTH_FIELD = 2;
@@ -107,7 +106,7 @@ public final class FragmentReassembler {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.drops = Objects.requireNonNull(drops, "drops");
         this.timeoutListener = Objects.requireNonNull(timeoutListener, "timeoutListener");
-        index = new DatagramIndex(maxDatagrams, SEEDS.nextLong(), SEEDS.nextLong());
+        index = new DatagramIndex(maxDatagrams, new SeededHash());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.usertcp.tcp.demux;
 
-import java.security.SecureRandom;
+import io.usertcp.hash.SeededHash;
+
 import java.util.ConcurrentModificationException;
 import java.util.Objects;
 
@@ -22,11 +23,8 @@ import java.util.Objects;
  *
  * <p><b>Hash flooding.</b> The remote address and port are the peer's choice. With a fixed hash an
  * attacker could pick tuples that all land in one probe run and make each lookup a scan of the table. The
- * bucket here comes from a hash keyed by two random 64-bit seeds drawn from {@link SecureRandom} for each
- * table: MurmurHash3's 64-bit finaliser, a bijection with full avalanche, applied to the seeded addresses and
- * again to that result mixed with the seeded ports, so which tuples share a bucket depends on seeds the
- * peer never sees. It is not a cryptographic function (SipHash would be, at several times the cost per
- * segment), the same trade Linux makes with its secret-keyed jhash for its connection hash table.
+ * bucket here comes from a {@link SeededHash} with seeds of this table's own, so which tuples share a
+ * bucket depends on values the peer never sees.
  *
  * <p>Owned by one thread: no synchronization. {@code maxEntries} caps the table; {@link #add} reports
  * {@link InsertOutcome#FULL} rather than grow past it.
@@ -37,11 +35,9 @@ public final class ConnectionTable<V> {
     /** Largest {@code maxEntries}: at a load of at most one half the bucket array stays within 2^30. */
     public static final int MAX_ENTRIES = 1 << 29;
     private static final int MIN_BUCKETS = 16;
-    private static final SecureRandom SEEDS = new SecureRandom();
 
     private final int maxEntries;
-    private final long seed0;
-    private final long seed1;
+    private final SeededHash hash = new SeededHash();
 
     private long[] addresses;
     private int[] ports;
@@ -62,8 +58,6 @@ public final class ConnectionTable<V> {
             throw new IllegalArgumentException("initialCapacity must not be negative, got " + initialCapacity);
         }
         this.maxEntries = maxEntries;
-        seed0 = SEEDS.nextLong();
-        seed1 = SEEDS.nextLong();
         allocate(bucketsFor(Math.min(initialCapacity, maxEntries)));
     }
 
@@ -221,19 +215,6 @@ public final class ConnectionTable<V> {
     }
 
     private int home(long packedAddresses, int packedPorts) {
-        long h = mix(packedAddresses ^ seed0);
-        h = mix(h ^ (packedPorts & 0xFFFF_FFFFL) ^ seed1);
-        return (int) h & mask;
-    }
-
-    /** MurmurHash3's 64-bit finaliser: every input bit affects every output bit. */
-    private static long mix(long value) {
-        long h = value;
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return h;
+        return (int) hash.hash(packedAddresses, packedPorts) & mask;
     }
 }
