@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Memory: the bucket heads and the occupancy bitmap are allocated in the constructor; nothing else is
  * ever allocated by the wheel.
  */
-public final class TimingWheel {
+public final class TimingWheel implements DrivenTimers {
     public static final long DEFAULT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     public static final int DEFAULT_SLOTS_PER_LEVEL = 256;
     public static final int DEFAULT_LEVELS = 3;
@@ -207,6 +207,7 @@ public final class TimingWheel {
      *
      * @throws IllegalStateException when called from a timer callback
      */
+    @Override
     public int expire(long nowNanos) {
         if (expiring) {
             throw new IllegalStateException("expire called from a timer callback");
@@ -233,6 +234,7 @@ public final class TimingWheel {
      * it is earlier when the next work is cascading far timers to a finer level, after which {@code expire}
      * has run nothing and the loop simply asks again (at most {@code levels - 1} such wake-ups per far timer).
      */
+    @Override
     public long nextExpiryDelayNanos(long nowNanos) {
         if (activeCount == 0) {
             return -1;

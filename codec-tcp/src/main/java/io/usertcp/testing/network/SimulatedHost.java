@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.stack.StackPipeline;
+import io.usertcp.timer.DrivenTimers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class SimulatedHost {
     private final EmbeddedChannel channel;
     private final ImpairmentHandler egress;
     private final StackPipeline stack;
-    private final List<SimulatedTimers> timers = new ArrayList<>();
+    private final List<DrivenTimers> timers = new ArrayList<>();
     private long unclaimedPackets;
 
     SimulatedHost(String name, EmbeddedChannel channel, ImpairmentHandler egress, StackPipeline stack) {
@@ -58,7 +59,7 @@ public final class SimulatedHost {
     }
 
     /** Registers timers the network must drive, such as the TCP engine's timing wheel. */
-    public void addTimers(SimulatedTimers hostTimers) {
+    public void addTimers(DrivenTimers hostTimers) {
         timers.add(hostTimers);
     }
 
@@ -67,7 +68,7 @@ public final class SimulatedHost {
         return unclaimedPackets;
     }
 
-    List<SimulatedTimers> timers() {
+    List<DrivenTimers> timers() {
         return timers;
     }
 

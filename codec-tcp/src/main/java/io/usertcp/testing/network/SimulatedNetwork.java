@@ -9,6 +9,7 @@ import io.usertcp.capture.PcapWriterConfig;
 import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.stack.StackPipeline;
+import io.usertcp.timer.DrivenTimers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@link #runUntil} drives everything from the test thread with no wall-clock sleep: it runs whatever is
  * due now (each channel's tasks and scheduled tasks, which include the stack's timers and the impairment
- * layer's releases, and each host's {@link SimulatedTimers}), delivers the frames that produced, repeats
+ * layer's releases, and each host's {@link DrivenTimers}), delivers the frames that produced, repeats
  * until nothing moves, and then advances the ticker straight to the next event. Runs are deterministic for
  * given seeds.
  *
@@ -154,7 +155,7 @@ public final class SimulatedNetwork implements AutoCloseable {
             for (SimulatedHost host : hosts) {
                 host.channel().runPendingTasks();
                 host.channel().runScheduledPendingTasks();
-                for (SimulatedTimers timers : host.timers()) {
+                for (DrivenTimers timers : host.timers()) {
                     timers.expire(now);
                 }
                 host.channel().checkException();
@@ -224,7 +225,7 @@ public final class SimulatedNetwork implements AutoCloseable {
         long earliest = -1;
         for (SimulatedHost host : hosts) {
             earliest = earlier(earliest, host.channel().runScheduledPendingTasks());
-            for (SimulatedTimers timers : host.timers()) {
+            for (DrivenTimers timers : host.timers()) {
                 earliest = earlier(earliest, timers.nextExpiryDelayNanos(now));
             }
         }

@@ -8,7 +8,6 @@ import io.usertcp.tcp.TcpStackConfig;
 import io.usertcp.tcp.congestion.CongestionControlAlgorithms;
 import io.usertcp.tcp.handler.TcpHandlers;
 import io.usertcp.testing.network.SimulatedHost;
-import io.usertcp.testing.network.SimulatedTimers;
 
 /**
  * One simulated host with the whole stack: the {@link SimulatedHost}'s Ethernet/ARP/IPv4/ICMP pipeline, then
@@ -30,7 +29,7 @@ final class TcpHost {
                         -(int) ((StreamEndpoint.streamSeed(localPort, remotePort) & 0x3F_FFFF) + 4_000_000),
                 new CongestionControlAlgorithms());
         TcpHandlers.addLast(host.pipeline(), engine);
-        host.addTimers(SimulatedTimers.of(engine.timingWheel()));
+        host.addTimers(engine.timingWheel());
     }
 
     SimulatedHost host() {

@@ -141,7 +141,7 @@ class SimulatedNetworkTest {
         try (SimulatedNetwork network = new SimulatedNetwork(ticker)) {
             SimulatedHost a = network.addHost("a", A, ImpairmentConfig.NONE, 1);
             TimingWheel wheel = new TimingWheel(ticker);
-            a.addTimers(SimulatedTimers.of(wheel));
+            a.addTimers(wheel);
             long[] firedAt = {-1};
             TimerEntry entry = new TimerEntry((kind, now) -> firedAt[0] = now, 0);
             long start = ticker.nanoTime();

@@ -100,7 +100,7 @@ public final class TapDeviceChannel extends AbstractChannel {
     }
 
     /**
-     * The handler of the loop this channel is registered with, where the stack adds its {@code LoopTimers}.
+     * The handler of the loop this channel is registered with, where the stack adds its {@code DrivenTimers}.
      *
      * @throws IllegalStateException if the channel is not registered
      */

@@ -8,7 +8,7 @@ import io.usertcp.stack.StackPipeline;
 import io.usertcp.tcp.TcpEngine;
 import io.usertcp.tcp.TcpStackConfig;
 import io.usertcp.tcp.handler.TcpHandlers;
-import io.usertcp.transport.loop.LoopTimers;
+import io.usertcp.timer.DrivenTimers;
 import io.usertcp.transport.loop.UserTcpIoHandler;
 import io.usertcp.transport.tap.TapDevice;
 import io.usertcp.transport.tap.TapDeviceException;
@@ -37,7 +37,7 @@ public final class UserTcpStack implements AutoCloseable {
     private final TapDeviceChannel channel;
     private final StackPipeline stack;
     private final TcpEngine engine;
-    private final LoopTimers timers;
+    private final DrivenTimers timers;
 
     private UserTcpStack(TapDeviceChannel channel, StackPipeline stack, TcpEngine engine) {
         this.channel = channel;
@@ -201,7 +201,7 @@ public final class UserTcpStack implements AutoCloseable {
     }
 
     /** The engine's wheel as the loop drives it: segments the timers produce are flushed once per expiry. */
-    private static final class EngineTimers implements LoopTimers {
+    private static final class EngineTimers implements DrivenTimers {
         private final TcpEngine engine;
 
         EngineTimers(TcpEngine engine) {

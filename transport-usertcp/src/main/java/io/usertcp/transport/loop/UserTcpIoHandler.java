@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.concurrent.Ticker;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.usertcp.timer.DrivenTimers;
 import jnr.ffi.Pointer;
 
 import java.io.IOException;
@@ -25,11 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The I/O half of one usertcp event loop: waits with epoll on the descriptors of its {@link UserTcpIoHandle}s
  * (TAP queues) and an eventfd that other threads write to wake it, hands readiness to the handles, and drives
- * the {@link LoopTimers} added to it. Give {@link #newFactory()} to a {@code MultiThreadIoEventLoopGroup}; each
+ * the {@link DrivenTimers} added to it. Give {@link #newFactory()} to a {@code MultiThreadIoEventLoopGroup}; each
  * loop thread gets its own handler.
  *
  * <p>One {@link #run} is one loop iteration: wait (bounded by the next scheduled task and the next timer of
- * every {@link LoopTimers}; no wait at all while tasks are pending), dispatch each ready handle once (a TAP
+ * every {@link DrivenTimers}; no wait at all while tasks are pending), dispatch each ready handle once (a TAP
  * channel reads its batch of frames and fires one channelReadComplete), then expire due timers. Nothing on this
  * path allocates.
  *
@@ -69,7 +70,7 @@ public final class UserTcpIoHandler implements IoHandler {
     private static final int AWAKE = 0;
     private static final int WAITING = 1;
     private static final int EVENTFD_COUNTER_SIZE = 8;
-    private static final LoopTimers[] NO_TIMERS = new LoopTimers[0];
+    private static final DrivenTimers[] NO_TIMERS = new DrivenTimers[0];
 
     private final ThreadAwareExecutor executor;
     /** The loop's clock, taken in {@link #initialize()}: ManualIoEventLoop sets its ticker after making us. */
@@ -91,7 +92,7 @@ public final class UserTcpIoHandler implements IoHandler {
 
     private Registration[] registrations = new Registration[4];
     private int[] generations = new int[4];
-    private LoopTimers[] timers = NO_TIMERS;
+    private DrivenTimers[] timers = NO_TIMERS;
 
     private UserTcpIoHandler(ThreadAwareExecutor executor, int maxEvents) {
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -172,7 +173,7 @@ public final class UserTcpIoHandler implements IoHandler {
     /** Wait bound from the next scheduled task and the next timer, rounded up to whole milliseconds; -1 for none. */
     private int waitMillis(long taskDelayNanos, long nowNanos) {
         long delay = taskDelayNanos;
-        for (LoopTimers timer : timers) {
+        for (DrivenTimers timer : timers) {
             long timerDelay = timer.nextExpiryDelayNanos(nowNanos);
             if (timerDelay >= 0 && timerDelay < delay) {
                 delay = timerDelay;
@@ -217,7 +218,7 @@ public final class UserTcpIoHandler implements IoHandler {
 
     private int expireTimers(long now) {
         int ran = 0;
-        for (LoopTimers timer : timers) {
+        for (DrivenTimers timer : timers) {
             ran += timer.expire(now);
         }
         return ran;
@@ -245,21 +246,21 @@ public final class UserTcpIoHandler implements IoHandler {
      * Drives {@code timers} from this loop from now on: they bound each wait and are expired every iteration.
      * Call on the loop thread, e.g. from a handler on a channel registered here.
      */
-    public void addTimers(LoopTimers timers) {
+    public void addTimers(DrivenTimers timers) {
         Objects.requireNonNull(timers, "timers");
         checkInLoop("addTimers");
-        LoopTimers[] grown = Arrays.copyOf(this.timers, this.timers.length + 1);
+        DrivenTimers[] grown = Arrays.copyOf(this.timers, this.timers.length + 1);
         grown[grown.length - 1] = timers;
         this.timers = grown;
     }
 
     /** Stops driving {@code timers}; returns whether they were added. Call on the loop thread. */
-    public boolean removeTimers(LoopTimers timers) {
+    public boolean removeTimers(DrivenTimers timers) {
         checkInLoop("removeTimers");
-        LoopTimers[] current = this.timers;
+        DrivenTimers[] current = this.timers;
         for (int i = 0; i < current.length; i++) {
             if (current[i] == timers) {
-                LoopTimers[] shrunk = new LoopTimers[current.length - 1];
+                DrivenTimers[] shrunk = new DrivenTimers[current.length - 1];
                 System.arraycopy(current, 0, shrunk, 0, i);
                 System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
                 this.timers = shrunk;

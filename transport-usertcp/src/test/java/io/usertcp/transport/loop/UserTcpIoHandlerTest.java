@@ -3,6 +3,7 @@ package io.usertcp.transport.loop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.usertcp.timer.DrivenTimers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class UserTcpIoHandlerTest {
             AtomicLong signalledDuringOwnWakeup = new AtomicLong(-1);
             // nextExpiryDelayNanos runs on the loop thread after it announced its wait, the one moment a wakeup
             // from elsewhere would write the eventfd.
-            LoopTimers callsWakeup = new LoopTimers() {
+            DrivenTimers callsWakeup = new DrivenTimers() {
                 @Override
                 public long nextExpiryDelayNanos(long nowNanos) {
                     long before = running.handler.wakeupsSignalled();

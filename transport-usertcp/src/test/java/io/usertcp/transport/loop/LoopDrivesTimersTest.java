@@ -3,6 +3,7 @@ package io.usertcp.transport.loop;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
+import io.usertcp.timer.DrivenTimers;
 import io.usertcp.timer.TimerEntry;
 import io.usertcp.timer.TimingWheel;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The timer hook: {@link LoopTimers} bound the loop's wait and are expired every iteration. The idle loop
- * otherwise sleeps a full second, so a timer that fires within a few hundred milliseconds proves the bound.
+ * The timer hook: the {@link DrivenTimers} added to a loop bound its wait and are expired every iteration. The
+ * idle loop otherwise sleeps a full second, so a timer that fires within a few hundred milliseconds proves the
+ * bound.
  */
-class LoopTimersTest {
+class LoopDrivesTimersTest {
     private static final long PROMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     @Test
@@ -48,7 +50,7 @@ class LoopTimersTest {
     void timersAreExpiredOnEveryIteration() throws Exception {
         try (RunningLoop running = new RunningLoop()) {
             AtomicInteger expireCalls = new AtomicInteger();
-            LoopTimers counting = new LoopTimers() {
+            DrivenTimers counting = new DrivenTimers() {
                 @Override
                 public long nextExpiryDelayNanos(long nowNanos) {
                     return -1;
@@ -112,7 +114,7 @@ class LoopTimersTest {
                     firedOn.complete(Thread.currentThread());
                 }, 7);
                 wheel.armAfter(entry, delay);
-                running.handler.addTimers(LoopTimers.of(wheel));
+                running.handler.addTimers(wheel);
                 return null;
             });
             assertSame(running.thread, firedOn.get(RunningLoop.BOUND.toMillis(), TimeUnit.MILLISECONDS));
@@ -134,7 +136,7 @@ class LoopTimersTest {
         try {
             loop.runNow();
             List<Long> expiredAt = new ArrayList<>();
-            handler.get().addTimers(new LoopTimers() {
+            handler.get().addTimers(new DrivenTimers() {
                 @Override
                 public long nextExpiryDelayNanos(long nowNanos) {
                     return -1;
@@ -160,22 +162,8 @@ class LoopTimersTest {
         assertTrue(loop.isTerminated());
     }
 
-    @Test
-    void wheelAdapterPassesWheelAnswersThrough() {
-        MockTicker ticker = Ticker.newMockTicker();
-        TimingWheel wheel = new TimingWheel(ticker);
-        LoopTimers timers = LoopTimers.of(wheel);
-        assertEquals(-1, timers.nextExpiryDelayNanos(ticker.nanoTime()), "nothing armed");
-        AtomicInteger fired = new AtomicInteger();
-        wheel.armAfter(new TimerEntry((kind, nowNanos) -> fired.incrementAndGet(), 1), TimeUnit.MILLISECONDS.toNanos(5));
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(5), timers.nextExpiryDelayNanos(ticker.nanoTime()));
-        ticker.advance(5, TimeUnit.MILLISECONDS);
-        assertEquals(1, timers.expire(ticker.nanoTime()));
-        assertEquals(1, fired.get());
-    }
-
     /** One timer at a deadline in loop ticker time; completes {@link #fired} with the System.nanoTime() it ran at. */
-    private static final class DeadlineTimer implements LoopTimers {
+    private static final class DeadlineTimer implements DrivenTimers {
         final CompletableFuture<Long> fired = new CompletableFuture<>();
         private final long deadline;
 
