@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Ticker;
 import io.usertcp.codec.DropCounters;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.FrameBuffers;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.stack.InboundPacket;
 import io.usertcp.stack.OutboundDatagram;
@@ -281,7 +282,7 @@ public final class TcpEngine {
             return;
         }
         counters.increment(TcpCounter.SEGMENTS_SENT);
-        datagram.set(segmentBuffer, sourceAddress, destinationAddress, TcpSegment.PROTOCOL_NUMBER, 0, true);
+        datagram.set(segmentBuffer, sourceAddress, destinationAddress, Ipv4Packet.PROTOCOL_TCP, 0, true);
         target.write(datagram, target.voidPromise());
         flushPending = true;
     }

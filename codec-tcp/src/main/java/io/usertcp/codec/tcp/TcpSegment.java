@@ -3,6 +3,7 @@ package io.usertcp.codec.tcp;
 import io.netty.buffer.ByteBuf;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.checksum.InternetChecksum;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 
 /**
  * A reusable flyweight view of one TCP segment (RFC 9293 3.1) inside an IPv4 payload. {@link #wrap}
@@ -25,8 +26,6 @@ public final class TcpSegment {
     public static final int MIN_HEADER_LENGTH = 20;
     /** RFC 9293 3.1: data offset 15, so at most 40 bytes of options. */
     public static final int MAX_HEADER_LENGTH = 60;
-    /** IPv4 protocol number of TCP, which the pseudo-header carries. */
-    public static final int PROTOCOL_NUMBER = 6;
 
     static final int SOURCE_PORT = 0;
     static final int DESTINATION_PORT = 2;
@@ -60,7 +59,7 @@ public final class TcpSegment {
             return DropReason.BAD_TCP_DATA_OFFSET;
         }
         // RFC 9293 3.1: the checksum covers the pseudo-header, the header and the data
-        long pseudoHeader = InternetChecksum.pseudoHeader(sourceAddress, destinationAddress, PROTOCOL_NUMBER, length);
+        long pseudoHeader = InternetChecksum.pseudoHeader(sourceAddress, destinationAddress, Ipv4Packet.PROTOCOL_TCP, length);
         if (!InternetChecksum.verifies(buf, offset, length, pseudoHeader)) {
             return DropReason.BAD_TCP_CHECKSUM;
         }

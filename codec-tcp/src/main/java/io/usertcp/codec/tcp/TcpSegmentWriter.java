@@ -3,6 +3,7 @@ package io.usertcp.codec.tcp;
 import io.netty.buffer.ByteBuf;
 import io.usertcp.codec.FrameBuffers;
 import io.usertcp.codec.checksum.InternetChecksum;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 
 /**
  * Prepends a TCP header (RFC 9293 3.1) to the payload between a buffer's reader and writer index, as
@@ -43,7 +44,7 @@ public final class TcpSegmentWriter {
         options.write(buf, start + TcpSegment.MIN_HEADER_LENGTH);
         int segmentLength = buf.writerIndex() - start;
         long pseudoHeader = InternetChecksum.pseudoHeader(sourceAddress, destinationAddress,
-                TcpSegment.PROTOCOL_NUMBER, segmentLength);
+                Ipv4Packet.PROTOCOL_TCP, segmentLength);
         buf.setShort(start + TcpSegment.CHECKSUM, InternetChecksum.finish(
                 InternetChecksum.add(buf, start, segmentLength, pseudoHeader)));
         return start;

@@ -2,7 +2,7 @@ package io.usertcp.tcp.handler;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.usertcp.codec.tcp.TcpSegment;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.stack.IcmpErrorEvent;
 import io.usertcp.stack.InboundPacket;
 import io.usertcp.tcp.TcpEngine;
@@ -49,7 +49,7 @@ public final class TcpDemuxHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof InboundPacket && ((InboundPacket) msg).protocol() == TcpSegment.PROTOCOL_NUMBER) {
+        if (msg instanceof InboundPacket && ((InboundPacket) msg).protocol() == Ipv4Packet.PROTOCOL_TCP) {
             InboundPacket packet = (InboundPacket) msg;
             if (engine.demultiplex(packet) != null) {
                 ctx.fireChannelRead(packet);

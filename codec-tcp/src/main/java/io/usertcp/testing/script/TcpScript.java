@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Ticker;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.FrameBuffers;
 import io.usertcp.codec.ipv4.Ipv4Address;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.codec.tcp.TcpOptions;
 import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.codec.tcp.TcpSegmentWriter;
@@ -140,7 +141,7 @@ public final class TcpScript implements AutoCloseable {
                 destinationPort, spec.seqOr(0), spec.ackOr(0), spec.flags(), spec.windowOr(65535), 0, options);
         trace.append(String.format("%8.3f < %s%n", nowMillis(), spec));
         packet.reset(frame);
-        packet.setTransport(REMOTE_ADDRESS, LOCAL_ADDRESS, TcpSegment.PROTOCOL_NUMBER, frame, frame.readerIndex(),
+        packet.setTransport(REMOTE_ADDRESS, LOCAL_ADDRESS, Ipv4Packet.PROTOCOL_TCP, frame, frame.readerIndex(),
                 frame.readableBytes(), null);
         channel.pipeline().fireChannelRead(packet);
         channel.checkException();

@@ -3,7 +3,6 @@ package io.usertcp.codec.fuzz;
 import io.netty.buffer.ByteBuf;
 import io.usertcp.codec.checksum.InternetChecksum;
 import io.usertcp.codec.ipv4.Ipv4Packet;
-import io.usertcp.codec.tcp.TcpSegment;
 
 /**
  * Makes a mutated frame's checksums (and optionally its IPv4 total length) right again. Without this
@@ -38,7 +37,7 @@ final class ChecksumRepair {
         }
         if (layout.transport != FrameLayout.ABSENT) {
             int transport = offset + layout.transport;
-            if (layout.protocol == TcpSegment.PROTOCOL_NUMBER) {
+            if (layout.protocol == Ipv4Packet.PROTOCOL_TCP) {
                 repairTcp(buf, transport, layout.transportLength,
                         buf.getInt(ip + IP_SOURCE), buf.getInt(ip + IP_DESTINATION));
             } else if (layout.protocol == Ipv4Packet.PROTOCOL_ICMP) {
@@ -73,7 +72,7 @@ final class ChecksumRepair {
         if (length >= TCP_CHECKSUM + 2) {
             buf.setShort(offset + TCP_CHECKSUM, 0);
             long pseudoHeader = InternetChecksum.pseudoHeader(sourceAddress, destinationAddress,
-                    TcpSegment.PROTOCOL_NUMBER, length);
+                    Ipv4Packet.PROTOCOL_TCP, length);
             buf.setShort(offset + TCP_CHECKSUM, InternetChecksum.finish(InternetChecksum.add(buf, offset, length,
                     pseudoHeader)));
         }

@@ -87,7 +87,7 @@ final class DecodeChain {
             }
             return reason;
         }
-        if (protocol == TcpSegment.PROTOCOL_NUMBER) {
+        if (protocol == Ipv4Packet.PROTOCOL_TCP) {
             reason = wrapTcp(buf, ipv4.payloadOffset(), ipv4.payloadLength(), ipv4.sourceAddress(),
                     ipv4.destinationAddress());
             if (reason == null) {

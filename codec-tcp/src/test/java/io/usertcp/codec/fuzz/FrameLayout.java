@@ -63,7 +63,7 @@ final class FrameLayout {
         }
         transport = IP + ipHeaderLength;
         transportLength = ipLength - ipHeaderLength;
-        if (protocol == TcpSegment.PROTOCOL_NUMBER && transportLength >= TcpSegment.MIN_HEADER_LENGTH) {
+        if (protocol == Ipv4Packet.PROTOCOL_TCP && transportLength >= TcpSegment.MIN_HEADER_LENGTH) {
             tcpHeaderLength = (buf.getUnsignedByte(offset + transport + 12) >>> 4) * 4;
         } else if (protocol == Ipv4Packet.PROTOCOL_ICMP && transportLength >= IcmpMessage.HEADER_LENGTH) {
             icmpType = buf.getUnsignedByte(offset + transport);

@@ -11,9 +11,9 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.usertcp.codec.FrameBuffers;
 import io.usertcp.codec.ipv4.Ipv4Address;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.codec.tcp.TcpFlags;
 import io.usertcp.codec.tcp.TcpOptions;
-import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.codec.tcp.TcpSegmentWriter;
 import io.usertcp.stack.InboundPacket;
 import io.usertcp.stack.OutboundDatagram;
@@ -106,7 +106,7 @@ final class EngineHarness implements AutoCloseable {
     /** One inbound batch of one segment, as the event loop delivers it. */
     void receive(ByteBuf frame) {
         packet.reset(frame);
-        packet.setTransport(REMOTE, LOCAL, TcpSegment.PROTOCOL_NUMBER, frame, frame.readerIndex(),
+        packet.setTransport(REMOTE, LOCAL, Ipv4Packet.PROTOCOL_TCP, frame, frame.readerIndex(),
                 frame.readableBytes(), null);
         channel.pipeline().fireChannelRead(packet);
         channel.pipeline().fireChannelReadComplete();

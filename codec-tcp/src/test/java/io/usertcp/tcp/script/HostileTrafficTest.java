@@ -17,7 +17,6 @@ import io.usertcp.codec.ipv4.Ipv4HeaderWriter;
 import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.codec.tcp.TcpFlags;
 import io.usertcp.codec.tcp.TcpOptions;
-import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.codec.tcp.TcpSegmentWriter;
 import io.usertcp.stack.InboundPacket;
 import io.usertcp.stack.StackConfig;
@@ -76,7 +75,7 @@ class HostileTrafficTest {
         TcpSegmentWriter.prepend(frame, source, TcpScript.LOCAL_ADDRESS, sourcePort, destinationPort, seq, ack, flags,
                 65535, urgentPointer, new TcpOptions());
         InboundPacket packet = new InboundPacket().reset(frame);
-        packet.setTransport(source, TcpScript.LOCAL_ADDRESS, TcpSegment.PROTOCOL_NUMBER, frame, frame.readerIndex(),
+        packet.setTransport(source, TcpScript.LOCAL_ADDRESS, Ipv4Packet.PROTOCOL_TCP, frame, frame.readerIndex(),
                 frame.readableBytes(), null);
         script.channel().writeInbound(packet);
         script.channel().checkException();

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.usertcp.codec.ethernet.EthernetFrame;
-import io.usertcp.codec.tcp.TcpSegment;
+import io.usertcp.codec.ipv4.Ipv4Packet;
 import io.usertcp.tcp.TcpConnection;
 import io.usertcp.tcp.TcpControlBlock;
 
@@ -54,7 +54,7 @@ final class ChosenSegmentDropper extends ChannelOutboundHandlerAdapter {
         int base = frame.readerIndex();
         if (frame.readableBytes() < EthernetFrame.HEADER_LENGTH + 40
                 || frame.getUnsignedShort(base + 12) != EthernetFrame.ETHERTYPE_IPV4
-                || frame.getUnsignedByte(base + EthernetFrame.HEADER_LENGTH + 9) != TcpSegment.PROTOCOL_NUMBER) {
+                || frame.getUnsignedByte(base + EthernetFrame.HEADER_LENGTH + 9) != Ipv4Packet.PROTOCOL_TCP) {
             return false;
         }
         int ip = base + EthernetFrame.HEADER_LENGTH;
