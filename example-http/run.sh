@@ -97,7 +97,7 @@ build() {
     echo "Building example-http and the modules it needs (mvn -DskipTests install)..."
     local maven=(mvn -B -q -Dstyle.color=never -f "$repo/pom.xml" -Dusertcp.build.dir="$build_dir" "${maven_flags[@]}")
     "${maven[@]}" -DskipTests install -pl example-http -am
-    "${maven[@]}" dependency:build-classpath -pl example-http -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file.new"
+    "${maven[@]}" dependency:build-classpath -pl example-http -DincludeScope=runtime -Dmdep.outputFile="$classpath_file.new"
     mv "$classpath_file.new" "$classpath_file"
 }
 
