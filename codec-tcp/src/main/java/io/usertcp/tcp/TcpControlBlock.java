@@ -107,6 +107,8 @@ public final class TcpControlBlock {
     public boolean ackNow;
     /** An ACK is due (every second full-sized segment) and goes once, at the end of the inbound batch. */
     public boolean ackAtBatchEnd;
+    /** In-order segments still to be ACKed without delay since data last arrived out of order. */
+    public int quickAcks;
 
     // RFC 5961 10: challenge ACK rate limit
     public long challengeWindowStartNanos;

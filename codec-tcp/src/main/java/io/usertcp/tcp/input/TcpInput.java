@@ -8,6 +8,7 @@ import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.tcp.AckEventPath;
 import io.usertcp.tcp.CongestionSignal;
 import io.usertcp.tcp.TcpConnection;
+import io.usertcp.tcp.TcpConnectionOptions;
 import io.usertcp.tcp.TcpControlBlock;
 import io.usertcp.tcp.TcpCounter;
 import io.usertcp.tcp.TcpEngine;
@@ -48,6 +49,11 @@ public final class TcpInput {
     private static final long PAWS_IDLE_NANOS = TimeUnit.DAYS.toNanos(24);
     /** RFC 7323 3.2: the timestamps option, 10 bytes, padded to 12 as every segment carries it. */
     private static final int TIMESTAMP_OPTION_BYTES = 12;
+    /**
+     * In-order segments ACKed without delay after an out-of-order one (Linux's TCP_MAX_QUICKACKS): a sender
+     * repairing a loss has a small window, and a delayed ACK of its lone segment would stall it.
+     */
+    private static final int QUICK_ACKS = 16;
 
     private final TcpEngine engine;
     private final TcpOutput output;
@@ -67,12 +73,14 @@ public final class TcpInput {
         tcb.sndNxt = tcb.iss;
         tcb.sndMax = tcb.iss;
         tcb.recover = tcb.iss;
-        tcb.receiveMss = config.receiveMss();
-        tcb.rcvShift = config.windowScaling() ? config.receiveWindowScale() : 0;
+        TcpConnectionOptions options = connection.options();
+        tcb.receiveMss = options.announcedMss(config);
+        tcb.rcvShift = config.windowScaling() ? options.receiveWindowScale() : 0;
         if (config.timestamps()) {
             connection.startTimestamps(timestampOffset(connection), nowNanos);
         }
         tcb.state = TcpState.SYN_SENT;
+        engine.counters().increment(TcpCounter.ACTIVE_OPENS);
         startSynTiming(tcb, nowNanos);
         output.sendSyn(connection);
         connection.armTimer(TcpTimerEvent.CONNECT, config.connectTimeoutNanos());
@@ -151,6 +159,8 @@ public final class TcpInput {
         negotiate(connection, segment.options(), nowNanos);
         acceptSynWindow(tcb, segment);
         tcb.state = TcpState.SYN_RECEIVED;
+        engine.counters().increment(TcpCounter.PASSIVE_OPENS);
+        connection.statistics().segmentReceived(0, nowNanos);
         startSynTiming(tcb, nowNanos);
         output.sendSyn(connection);
     }
@@ -163,12 +173,13 @@ public final class TcpInput {
     private void negotiate(TcpConnection connection, TcpOptions peer, long nowNanos) {
         TcpControlBlock tcb = connection.controlBlock();
         TcpStackConfig config = engine.config();
-        tcb.sendMss = config.effectiveSendMss(peer.mss());
-        tcb.receiveMss = config.receiveMss();
+        TcpConnectionOptions options = connection.options();
+        tcb.sendMss = options.sendMss(config, peer.mss());
+        tcb.receiveMss = options.announcedMss(config);
         tcb.windowScaling = config.windowScaling() && peer.windowScale() >= 0;
         if (tcb.windowScaling) {
             tcb.sndShift = Math.min(peer.windowScale(), TcpStackConfig.MAX_WINDOW_SCALE);
-            tcb.rcvShift = config.receiveWindowScale();
+            tcb.rcvShift = options.receiveWindowScale();
         } else {
             tcb.sndShift = 0;
             tcb.rcvShift = 0;
@@ -199,6 +210,7 @@ public final class TcpInput {
         TcpControlBlock tcb = connection.controlBlock();
         tcb.lastReceiveNanos = nowNanos;
         tcb.keepAliveProbes = 0;
+        connection.statistics().segmentReceived(segment.payloadLength(), nowNanos);
         if (tcb.state == TcpState.SYN_SENT) {
             synSent(connection, segment, nowNanos, path);
         } else {
@@ -243,7 +255,7 @@ public final class TcpInput {
             }
             tcb.state = TcpState.ESTABLISHED;
             // RFC 7323 2.2: our window is scaled from now on; the edge we offered on the SYN stays
-            tcb.rcvAdvertisedEdge = tcb.rcvNxt + Math.min(engine.config().receiveBufferBytes(), 0xFFFF);
+            tcb.rcvAdvertisedEdge = tcb.rcvNxt + Math.min(connection.options().receiveBufferBytes(), 0xFFFF);
             path.ackArrived(engine.ackEvent().set(connection, nowNanos, previousUna, ack - previousUna, 1, false,
                     false, echo(tcb, segment), segment.options().tsEcr(), segment.options()));
             connection.established();
@@ -299,7 +311,7 @@ public final class TcpInput {
             }
             if (payloadLength > 0 && beforeOrEqual(seq + payloadLength, tcb.rcvNxt)) {
                 // Data we have: the sender missed our ACK and needs one, with a D-SACK block (RFC 2883 4)
-                recordDuplicateTimestamp(tcb, segment, nowNanos);
+                recordDuplicateTimestamp(connection, segment, nowNanos);
                 if (tcb.sackPermitted) {
                     connection.receivedSackBlocks().duplicateReceived(seq, seq + payloadLength);
                 }
@@ -403,12 +415,13 @@ public final class TcpInput {
      * maximum on a lossy path. Only a duplicate ending within one receive buffer of RCV.NXT counts, so a
      * blind segment from far back in sequence space cannot move TS.Recent.
      */
-    private void recordDuplicateTimestamp(TcpControlBlock tcb, TcpSegment segment, long nowNanos) {
+    private void recordDuplicateTimestamp(TcpConnection connection, TcpSegment segment, long nowNanos) {
+        TcpControlBlock tcb = connection.controlBlock();
         TcpOptions options = segment.options();
         int end = segment.sequenceNumber() + segment.payloadLength();
         if (tcb.timestamps && options.hasTimestamps() && beforeOrEqual(segment.sequenceNumber(), tcb.lastAckSent)
                 && afterOrEqual(options.tsVal(), tcb.tsRecent)
-                && after(end, tcb.rcvNxt - engine.config().receiveBufferBytes())) {
+                && after(end, tcb.rcvNxt - connection.options().receiveBufferBytes())) {
             tcb.tsRecent = options.tsVal();
             tcb.tsRecentNanos = nowNanos;
         }
@@ -511,6 +524,8 @@ public final class TcpInput {
         int dataAcked = dataTo - dataFrom;
         if (dataAcked > 0) {
             connection.sendBuffer().acknowledge(dataAcked);
+            connection.statistics().bytesAcknowledged(dataAcked, connection.engine().nowNanos(),
+                    connection.rttEstimator().srttNanos());
         }
         tcb.sndUna = ack;
         if (before(tcb.sndNxt, ack)) {
@@ -553,12 +568,14 @@ public final class TcpInput {
             OfferOutcome outcome = queue.offer(tcb.rcvNxt, seq, buffer.slice(from, length));
             if (outcome != OfferOutcome.REFUSED) {
                 engine.counters().increment(TcpCounter.OUT_OF_ORDER_SEGMENTS);
+                connection.statistics().outOfOrderSegmentReceived();
                 int range = queue.rangeOfLastOffer();
                 if (range >= 0 && tcb.sackPermitted) {
                     connection.receivedSackBlocks().received(queue.rangeStart(range), queue.rangeEnd(range));
                 }
             }
             tcb.ackNow = true;
+            tcb.quickAcks = QUICK_ACKS;
             return;
         }
         boolean fillsHole = !queue.isEmpty();
@@ -578,6 +595,9 @@ public final class TcpInput {
         // RFC 5681 4.2: ACK at once when a hole is filled
         if (fillsHole) {
             tcb.ackNow = true;
+        } else if (tcb.quickAcks > 0) {
+            tcb.quickAcks--;
+            tcb.ackAtBatchEnd = true;
         } else if (tcb.bytesSinceAck >= 2 * fullSegmentPayload(tcb)) {
             // RFC 9293 3.8.6.3 (RFC 1122 4.2.3.2): an ACK for at least every second full-sized segment; it may
             // wait for the end of the inbound batch, so a batch of segments gets one ACK

@@ -64,7 +64,7 @@ public final class TcpOutput {
                     synAck ? tcb.tsRecent : 0);
         }
         // RFC 7323 2.2: the window of a SYN is never scaled
-        int window = Math.min(engine.config().receiveBufferBytes(), MAX_WINDOW_FIELD);
+        int window = Math.min(connection.options().receiveBufferBytes(), MAX_WINDOW_FIELD);
         int flags = TcpFlags.SYN;
         if (synAck) {
             flags |= TcpFlags.ACK;
@@ -72,12 +72,13 @@ public final class TcpOutput {
             tcb.lastAckSent = tcb.rcvNxt;
         }
         ByteBuf buffer = engine.frameBuffers().allocate(0);
+        connection.statistics().segmentSent(0, false, engine.nowNanos());
         write(connection, buffer, tcb.iss, synAck ? tcb.rcvNxt : 0, flags, window);
         tcb.sndNxt = tcb.iss + 1;
         if (!after(tcb.sndMax, tcb.sndNxt)) {
             tcb.sndMax = tcb.sndNxt;
         }
-        armRetransmission(connection);
+        armRetransmission(connection, false);
     }
 
     /**
@@ -129,6 +130,7 @@ public final class TcpOutput {
                 connection.localPort(), connection.remotePort(), tcb.sndNxt, tcb.rcvNxt,
                 TcpFlags.RST | TcpFlags.ACK, 0, 0, options);
         engine.counters().increment(TcpCounter.RESETS_SENT);
+        connection.statistics().segmentSent(0, false, engine.nowNanos());
         engine.transmit(buffer, connection.localAddress(), connection.remoteAddress());
     }
 
@@ -202,7 +204,7 @@ public final class TcpOutput {
             }
             int fullSize = tcb.sendMss - sackOptionBytes(connection);
             int length = Math.min(Math.min(unsent, fullSize), room);
-            if (length <= 0 || !worthSending(tcb, length, unsent, fullSize)) {
+            if (length <= 0 || !worthSending(connection, length, unsent, fullSize)) {
                 break;
             }
             int end = tcb.sndNxt + length;
@@ -253,6 +255,7 @@ public final class TcpOutput {
         }
         if (tcb.persistBackoff == 0) {
             tcb.zeroWindowSinceNanos = engine.nowNanos();
+            connection.statistics().peerWindowClosed();
         }
         connection.armTimer(TcpTimerEvent.PERSIST, persistDelay(connection));
     }
@@ -278,11 +281,12 @@ public final class TcpOutput {
      * everything queued and nothing is unacknowledged (or Nagle is off), or if it is at least half the
      * largest window the peer has offered.
      */
-    private boolean worthSending(TcpControlBlock tcb, int length, int unsent, int fullSize) {
+    private static boolean worthSending(TcpConnection connection, int length, int unsent, int fullSize) {
+        TcpControlBlock tcb = connection.controlBlock();
         if (length >= fullSize) {
             return true;
         }
-        if (length == unsent && (!engine.config().nagle() || tcb.sndNxt == tcb.sndUna || tcb.finQueued)) {
+        if (length == unsent && (!connection.options().nagle() || tcb.sndNxt == tcb.sndUna || tcb.finQueued)) {
             return true;
         }
         return tcb.maxSndWnd > 0 && length >= tcb.maxSndWnd / 2;
@@ -299,24 +303,23 @@ public final class TcpOutput {
         }
         if (!newData) {
             engine.counters().increment(TcpCounter.RETRANSMITTED_SEGMENTS);
+            connection.statistics().segmentRetransmitted();
         }
         tcb.sndNxt = next;
         if (after(next, tcb.sndMax)) {
             tcb.sndMax = next;
         }
         tcb.lastSendNanos = engine.nowNanos();
-        armRetransmission(connection);
+        armRetransmission(connection, newData && data);
     }
 
-    /** RFC 6298 5.1: when a segment is sent and the timer is not running, start it. */
-    private void armRetransmission(TcpConnection connection) {
+    /** RFC 6298 5.1: when a segment is sent and the timer is not running, start it (or the loss probe). */
+    private void armRetransmission(TcpConnection connection, boolean newData) {
         TcpControlBlock tcb = connection.controlBlock();
-        if (!connection.isTimerArmed(TcpTimerEvent.RETRANSMISSION)) {
-            if (tcb.retransmissions == 0) {
-                tcb.firstTransmitNanos = engine.nowNanos();
-            }
-            connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+        if (!connection.isTimerArmed(TcpTimerEvent.RETRANSMISSION) && tcb.retransmissions == 0) {
+            tcb.firstTransmitNanos = engine.nowNanos();
         }
+        engine.retransmission().onSegmentSent(connection, newData);
     }
 
     /**
@@ -342,6 +345,7 @@ public final class TcpOutput {
         }
         tcb.rttTiming = false;
         engine.counters().increment(TcpCounter.RETRANSMITTED_SEGMENTS);
+        connection.statistics().segmentRetransmitted();
         emit(connection, tcb.sndUna, length, flags);
     }
 
@@ -365,6 +369,7 @@ public final class TcpOutput {
         }
         tcb.rttTiming = false;
         engine.counters().increment(TcpCounter.RETRANSMITTED_SEGMENTS);
+        connection.statistics().segmentRetransmitted();
         emit(connection, start, dataLength, flags);
     }
 
@@ -415,17 +420,17 @@ public final class TcpOutput {
             return;
         }
         int available = availableWindow(connection);
-        if (available - tcb.receiveWindow() >= updateThreshold(tcb)) {
+        if (available - tcb.receiveWindow() >= updateThreshold(connection)) {
             sendAck(connection);
         }
     }
 
-    private int availableWindow(TcpConnection connection) {
-        return Math.max(0, engine.config().receiveBufferBytes() - connection.unreadBytes());
+    private static int availableWindow(TcpConnection connection) {
+        return Math.max(0, connection.options().receiveBufferBytes() - connection.unreadBytes());
     }
 
-    private int updateThreshold(TcpControlBlock tcb) {
-        return Math.min(engine.config().receiveBufferBytes() / 2, tcb.receiveMss);
+    private static int updateThreshold(TcpConnection connection) {
+        return Math.min(connection.options().receiveBufferBytes() / 2, connection.controlBlock().receiveMss);
     }
 
     /**
@@ -439,7 +444,7 @@ public final class TcpOutput {
         int current = tcb.receiveWindow();
         int available = availableWindow(connection);
         int field;
-        if (available - current >= updateThreshold(tcb)) {
+        if (available - current >= updateThreshold(connection)) {
             field = available >> shift;
         } else {
             // Keep the advertised edge; round up so scaling never pulls it left
@@ -459,6 +464,9 @@ public final class TcpOutput {
         ByteBuf buffer = engine.frameBuffers().allocate(length);
         if (length > 0) {
             connection.sendBuffer().copyTo(seq - tcb.sndUna, length, buffer);
+            if (connection.rackLossDetector() != null) {
+                connection.rackLossDetector().onTransmit(seq, length, tcb.sndMax, engine.nowNanos());
+            }
         }
         options.clear();
         TimestampRttSampler sampler = connection.timestampSampler();
@@ -473,7 +481,10 @@ public final class TcpOutput {
             }
             connection.receivedSackBlocks().fill(options, tcb.rcvNxt, maxBlocks);
         }
-        write(connection, buffer, seq, tcb.rcvNxt, flags, windowField(connection));
+        int window = windowField(connection);
+        connection.statistics().windowAdvertised(window);
+        connection.statistics().segmentSent(length, length > 0 && before(seq, tcb.sndMax), engine.nowNanos());
+        write(connection, buffer, seq, tcb.rcvNxt, flags, window);
     }
 
     private void write(TcpConnection connection, ByteBuf buffer, int seq, int ack, int flags, int window) {

@@ -12,6 +12,8 @@ import io.usertcp.tcp.TcpState;
 import io.usertcp.tcp.TcpTimeoutException;
 import io.usertcp.tcp.TcpTimerEvent;
 import io.usertcp.tcp.output.TcpOutput;
+import io.usertcp.tcp.recovery.RackLossDetector;
+import io.usertcp.tcp.recovery.RackLossDetector.TimerPurpose;
 import io.usertcp.tcp.rtt.RetransmissionLimits;
 import io.usertcp.tcp.rtt.RttEstimator;
 import io.usertcp.tcp.sack.NextSegment;
@@ -30,6 +32,10 @@ import static io.usertcp.tcp.SequenceNumbers.before;
  *   <li>With a SACK peer, RFC 6675 loss recovery on the connection's {@link SackScoreboard}: entered at
  *   DupThresh duplicate ACKs or when IsLost(SND.UNA), then NextSeg() chooses lost holes, new data, other
  *   holes and the rescue retransmission while cwnd - pipe allows.</li>
+ *   <li>With a SACK peer also RACK-TLP (RFC 8985, {@link RackLossDetector}): a segment is lost once a later-sent
+ *   one was delivered and the reordering window has passed, which finds lost retransmissions and losses with
+ *   fewer than DupThresh segments behind them; the reordering timer and the tail loss probe share the
+ *   retransmission timer with the RTO, as in Linux.</li>
  *   <li>Without SACK, fast retransmit on the third duplicate ACK (RFC 5681 3.2) and NewReno recovery (RFC
  *   6582): a partial ACK retransmits the next unacknowledged segment; an ACK covering {@code recover} ends the
  *   recovery. New data flows while cwnd exceeds the pipe ({@link TcpConnection#pipe()}).</li>
@@ -118,6 +124,7 @@ public final class RetransmissionControl {
         TcpControlBlock tcb = connection.controlBlock();
         long now = event.nowNanos();
         int flags = board.update(tcb.sndUna, tcb.sndMax, event.options());
+        RackLossDetector rack = connection.rackLossDetector();
         boolean progress = event.bytesAcked() > 0;
         int dataAcked = 0;
         if (progress) {
@@ -125,9 +132,13 @@ public final class RetransmissionControl {
             tcb.retransmissions = 0;
             tcb.firstTransmitNanos = now;
             dataAcked = event.previousSndUna() == tcb.iss ? event.bytesAcked() - 1 : event.bytesAcked();
+            rack.onProgress();
         } else if (event.isDuplicate() || (flags & SackScoreboard.NEW_SACKED_DATA) != 0) {
             tcb.duplicateAcks++;
         }
+        RttEstimator rtt = connection.rttEstimator();
+        rack.onAck(board, tcb.sndUna, (flags & SackScoreboard.DUPLICATE_SACK) != 0,
+                tcb.inRecovery || board.repairingTimeout(), rtt.srttNanos(), now);
         if (tcb.inRecovery) {
             if (!board.inRecovery()) {
                 tcb.inRecovery = false;
@@ -150,6 +161,7 @@ public final class RetransmissionControl {
             if (tcb.sndMax != tcb.sndUna && board.canEnterRecovery()
                     && (tcb.duplicateAcks >= SackScoreboard.DUP_THRESH || board.isLost(tcb.sndUna))) {
                 enterSackRecovery(connection, board, now, path);
+                armSackTimer(connection, rack, progress);
                 return;
             }
             if (board.repairingTimeout()) {
@@ -158,8 +170,117 @@ public final class RetransmissionControl {
                 limitedTransmit(connection);
             }
         }
-        if (progress) {
-            restartTimer(connection);
+        armSackTimer(connection, rack, progress);
+    }
+
+    /**
+     * The retransmission timer of a SACK connection serves three purposes, the earliest needed winning (RFC 8985
+     * 6.3, 7.2, RFC 6298): the RACK reordering timer while a segment waits out its reordering window; then the
+     * tail loss probe, in recovery too ({@link RackLossDetector} says why); otherwise the RTO, restarted only when
+     * new data is acknowledged (RFC 6298 5.3), so duplicate ACKs never postpone it.
+     */
+    private static void armSackTimer(TcpConnection connection, RackLossDetector rack, boolean progress) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (tcb.sndMax == tcb.sndUna) {
+            connection.cancelTimer(TcpTimerEvent.RETRANSMISSION);
+            rack.setTimerPurpose(TimerPurpose.RETRANSMISSION_TIMEOUT);
+            return;
+        }
+        RttEstimator rtt = connection.rttEstimator();
+        long rto = rtt.rtoNanos();
+        long reorder = rack.reorderDelayNanos();
+        if (reorder > 0 && reorder < rto) {
+            connection.armTimer(TcpTimerEvent.RETRANSMISSION, reorder);
+            rack.setTimerPurpose(TimerPurpose.REORDER_TIMEOUT);
+            return;
+        }
+        TimerPurpose purpose = rack.timerPurpose();
+        boolean rearm = progress || !connection.isTimerArmed(TcpTimerEvent.RETRANSMISSION)
+                || purpose == TimerPurpose.REORDER_TIMEOUT;
+        long probe = rack.probeTimeoutNanos(rtt.srttNanos(), rto, tcb.flightSize(), tcb.sendMss);
+        if (probe > 0) {
+            // A probe that has become possible (recovery just began) comes before the RTO armed for it
+            if (rearm || purpose == TimerPurpose.RETRANSMISSION_TIMEOUT) {
+                connection.armTimer(TcpTimerEvent.RETRANSMISSION, probe);
+                rack.setTimerPurpose(TimerPurpose.LOSS_PROBE);
+            }
+            return;
+        }
+        if (rearm || purpose != TimerPurpose.RETRANSMISSION_TIMEOUT) {
+            armRetransmissionTimeout(connection);
+        }
+    }
+
+    /**
+     * A segment went out (new data when {@code newData}). RFC 6298 5.1: the timer starts if it is not running.
+     * RFC 8985 7.2: with RACK-TLP, sending new data (re)starts the probe timeout instead, so that the tail of
+     * what is sent now is probed after PTO rather than left to the RTO; an RTO already running keeps running.
+     */
+    public void onSegmentSent(TcpConnection connection, boolean newData) {
+        RackLossDetector rack = connection.rackLossDetector();
+        boolean armed = connection.isTimerArmed(TcpTimerEvent.RETRANSMISSION);
+        if (rack != null && newData && (!armed || rack.timerPurpose() == TimerPurpose.LOSS_PROBE)
+                && armLossProbe(connection, rack)) {
+            return;
+        }
+        if (!armed) {
+            armRetransmissionTimeout(connection);
+        }
+    }
+
+    /** RFC 8985 7.2: arms the probe timeout when a probe may be scheduled. */
+    private static boolean armLossProbe(TcpConnection connection, RackLossDetector rack) {
+        TcpControlBlock tcb = connection.controlBlock();
+        RttEstimator rtt = connection.rttEstimator();
+        long probe = rack.probeTimeoutNanos(rtt.srttNanos(), rtt.rtoNanos(), tcb.flightSize(), tcb.sendMss);
+        if (probe <= 0) {
+            return false;
+        }
+        connection.armTimer(TcpTimerEvent.RETRANSMISSION, probe);
+        rack.setTimerPurpose(TimerPurpose.LOSS_PROBE);
+        return true;
+    }
+
+    /** Arms the retransmission timer for the RTO itself, whatever it was armed for. */
+    private static void armRetransmissionTimeout(TcpConnection connection) {
+        connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+        if (connection.rackLossDetector() != null) {
+            connection.rackLossDetector().setTimerPurpose(TimerPurpose.RETRANSMISSION_TIMEOUT);
+        }
+    }
+
+    /** RFC 8985 6.3: the reordering timer expired; what waited out its window is lost now, and is repaired. */
+    private void reorderTimeout(TcpConnection connection, RackLossDetector rack, long now, CongestionEventPath path) {
+        TcpControlBlock tcb = connection.controlBlock();
+        SackScoreboard board = connection.sackScoreboard();
+        RttEstimator rtt = connection.rttEstimator();
+        rack.onReorderTimeout(board, tcb.sndUna, tcb.inRecovery || board.repairingTimeout(), rtt.srttNanos(),
+                now);
+        if (!tcb.inRecovery && board.canEnterRecovery() && board.isLost(tcb.sndUna)) {
+            enterSackRecovery(connection, board, now, path);
+        } else if (tcb.inRecovery || board.repairingTimeout()) {
+            sendRecoverySegments(connection, board);
+        }
+        armSackTimer(connection, rack, false);
+    }
+
+    /**
+     * RFC 8985 7.3: the probe timeout expired. One segment goes regardless of cwnd, the highest segment sent
+     * again. 7.3 prefers new data, but a lone in-order segment is what a receiver may hold its ACK for (RFC 9293
+     * 3.8.6.3; Linux waits 40 ms or more when its window is not moving), which turns each probe into a
+     * delayed-ACK wait; a duplicate segment is ACKed at once (RFC 9293 3.10.7.4, with a D-SACK, RFC 2883), and a
+     * lost one arrives above the hole and is SACKed at once (RFC 5681 4.2). Then the next probe if one may follow
+     * ({@link RackLossDetector#probeTimeoutNanos}), else the RTO.
+     */
+    private void lossProbe(TcpConnection connection, RackLossDetector rack) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (tcb.sndNxt == tcb.sndMax) {
+            rack.probeSent();
+            int length = Math.min(tcb.sendMss, tcb.sndMax - tcb.sndUna);
+            engine.output().retransmitRange(connection, tcb.sndMax - length, length);
+        }
+        if (!armLossProbe(connection, rack)) {
+            armRetransmissionTimeout(connection);
         }
     }
 
@@ -170,11 +291,12 @@ public final class RetransmissionControl {
         tcb.recover = tcb.sndMax;
         tcb.recoverPending = true;
         engine.counters().increment(TcpCounter.FAST_RETRANSMITS);
+        connection.statistics().fastRecoveryEntered();
         signal(path, CongestionSignal.CONGESTION, connection, now, 0, tcb.flightSize());
         if (board.enterRecovery() != NextSegment.NONE) {
             engine.output().retransmitRange(connection, board.segmentStart(), board.segmentLength());
         }
-        connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
+        armRetransmissionTimeout(connection);
         sendRecoverySegments(connection, board);
     }
 
@@ -261,6 +383,7 @@ public final class RetransmissionControl {
         tcb.recover = tcb.sndMax;
         tcb.recoverPending = true;
         engine.counters().increment(TcpCounter.FAST_RETRANSMITS);
+        connection.statistics().fastRecoveryEntered();
         signal(path, CongestionSignal.CONGESTION, connection, now, 0, tcb.flightSize());
         engine.output().retransmitFirst(connection);
         connection.armTimer(TcpTimerEvent.RETRANSMISSION, connection.rttEstimator().rtoNanos());
@@ -273,10 +396,22 @@ public final class RetransmissionControl {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || tcb.sndMax == tcb.sndUna) {
             return;
         }
+        RackLossDetector rack = connection.rackLossDetector();
+        if (rack != null && rack.timerPurpose() != TimerPurpose.RETRANSMISSION_TIMEOUT) {
+            TimerPurpose purpose = rack.timerPurpose();
+            rack.setTimerPurpose(TimerPurpose.RETRANSMISSION_TIMEOUT);
+            if (purpose == TimerPurpose.REORDER_TIMEOUT) {
+                reorderTimeout(connection, rack, now, path);
+            } else {
+                lossProbe(connection, rack);
+            }
+            return;
+        }
         engine.counters().increment(TcpCounter.RETRANSMISSION_TIMEOUTS);
+        connection.statistics().retransmissionTimedOut();
         RetransmissionLimits limits = engine.config().retransmissionLimits();
         boolean syn = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
-        long userTimeout = engine.config().userTimeoutNanos();
+        long userTimeout = connection.options().userTimeoutNanos();
         if (!syn && userTimeout > 0 && now - tcb.firstTransmitNanos >= userTimeout) {
             // RFC 5482: the user timeout replaces R2 for data
             engine.counters().increment(TcpCounter.TIMEOUTS);
@@ -296,6 +431,7 @@ public final class RetransmissionControl {
         if (syn) {
             tcb.synTimedOut = true;
             engine.counters().increment(TcpCounter.RETRANSMITTED_SEGMENTS);
+            connection.statistics().segmentRetransmitted();
             engine.output().sendSyn(connection);
             connection.armTimer(TcpTimerEvent.RETRANSMISSION, rtt.rtoNanos());
             return;
@@ -318,6 +454,7 @@ public final class RetransmissionControl {
             // lowest first, as slow start reopens cwnd. It is advisory (RFC 2018 8: the receiver may renege):
             // nothing is freed until cumulatively acknowledged
             board.timeout(tcb.sndMax);
+            rack.onRetransmissionTimeout();
             if (!sendRecoverySegments(connection, board)) {
                 output.retransmitFirst(connection);
             }
@@ -348,7 +485,7 @@ public final class RetransmissionControl {
         if (!sending || unsent <= 0 || tcb.sndUna + tcb.sndWnd - tcb.sndNxt > 0) {
             return;
         }
-        long userTimeout = engine.config().userTimeoutNanos();
+        long userTimeout = connection.options().userTimeoutNanos();
         if (userTimeout > 0 && now - tcb.zeroWindowSinceNanos >= userTimeout) {
             engine.counters().increment(TcpCounter.TIMEOUTS);
             connection.terminate(new TcpTimeoutException("connection timed out (user timeout, zero window)"));

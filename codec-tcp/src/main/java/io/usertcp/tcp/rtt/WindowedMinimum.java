@@ -12,7 +12,7 @@ import java.util.Arrays;
  * <p>Time moves only when a value is added: with no new values the last minimum stands, however old.
  * Allocates its bucket array at construction and nothing afterwards. Owned by one thread.
  */
-final class WindowedMinimum {
+public final class WindowedMinimum {
     static final int BUCKETS = 5;
     private static final long EMPTY_BUCKET = Long.MAX_VALUE;
 
@@ -24,11 +24,11 @@ final class WindowedMinimum {
     private long newestBucket;
     private long minimum;
 
-    WindowedMinimum(long windowNanos) {
+    public WindowedMinimum(long windowNanos) {
         this.bucketSpanNanos = Math.max(1, windowNanos / BUCKETS);
     }
 
-    void add(long value, long nowNanos) {
+    public void add(long value, long nowNanos) {
         if (empty) {
             empty = false;
             originNanos = nowNanos;
@@ -57,7 +57,7 @@ final class WindowedMinimum {
     }
 
     /** The minimum over the window as of the last {@link #add}; 0 before any value. */
-    long minimum() {
+    public long minimum() {
         return empty ? 0 : minimum;
     }
 

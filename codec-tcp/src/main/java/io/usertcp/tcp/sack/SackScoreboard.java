@@ -73,6 +73,9 @@ public final class SackScoreboard {
     private int recoveryPoint;
     private boolean timeoutLossMarked;
     private int lostBelow;
+    /** RACK (RFC 8985) deemed every unSACKed octet below {@link #rackLostBelow} lost. */
+    private boolean rackLossMarked;
+    private int rackLostBelow;
 
     private int segmentStart;
     private int segmentLength;
@@ -186,6 +189,9 @@ public final class SackScoreboard {
             recoveryHeldOff = false;
             timeoutLossMarked = false;
         }
+        if (rackLossMarked && !before(sndUna, rackLostBelow)) {
+            rackLossMarked = false;
+        }
     }
 
     /**
@@ -202,6 +208,7 @@ public final class SackScoreboard {
         highRxt = highAck;
         rescueDefined = false;
         timeoutLossMarked = false;
+        rackLossMarked = false;
         if (inRecovery) {
             inRecovery = false;
             recoveryPoint = highData;
@@ -232,6 +239,64 @@ public final class SackScoreboard {
         lostBelow = highData;
     }
 
+    /**
+     * RACK (RFC 8985 6.2) found every unSACKed octet below {@code seq} lost: first transmissions sent before a
+     * segment since delivered, and older than the reordering window. Returns whether the mark moved up.
+     */
+    public boolean markLostBelow(int seq) {
+        if (after(seq, highData)) {
+            seq = highData;
+        }
+        if (!after(seq, highAck) || rackLossMarked && !after(seq, rackLostBelow)) {
+            return false;
+        }
+        rackLossMarked = true;
+        rackLostBelow = seq;
+        return true;
+    }
+
+    /**
+     * RACK (RFC 8985 6.2) found the retransmission of [start, end) lost: HighRxt comes back to {@code start} so
+     * that NextSeg() rule (1) sends it again, and everything below {@code end} is lost, as it was all sent
+     * before that retransmission. A retransmission sent after it that is still in flight may go again too: the
+     * cost of keeping one HighRxt rather than a mark per segment.
+     */
+    public void retransmissionLost(int start, int end) {
+        if (before(start, highAck)) {
+            start = highAck;
+        }
+        if (before(start, highRxt)) {
+            highRxt = start;
+        }
+        markLostBelow(end);
+    }
+
+    /** Whether every octet of [start, end) lies in one SACKed range. */
+    public boolean isSacked(int start, int end) {
+        for (int range = 0; range < count; range++) {
+            if (!after(starts[range], start)) {
+                if (!before(ends[range], end)) {
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean markedLost(int seq) {
+        return timeoutLossMarked && before(seq, lostBelow) || rackLossMarked && before(seq, rackLostBelow);
+    }
+
+    /** The end of the octets {@link #timeout} or RACK marked lost, for a hole starting below it. */
+    private int markedLostEnd() {
+        if (!timeoutLossMarked) {
+            return rackLostBelow;
+        }
+        return rackLossMarked && after(rackLostBelow, lostBelow) ? rackLostBelow : lostBelow;
+    }
+
     /** Whether the repair after {@link #timeout} is under way: its RecoveryPoint is not yet cumulatively ACKed. */
     public boolean repairingTimeout() {
         return timeoutLossMarked;
@@ -253,7 +318,7 @@ public final class SackScoreboard {
         if (above < count && !after(starts[above], seq)) {
             return false;
         }
-        return holeLost(above) || timeoutLossMarked && before(seq, lostBelow);
+        return holeLost(above) || markedLost(seq);
     }
 
     /**
@@ -287,8 +352,9 @@ public final class SackScoreboard {
                 int notLostFrom = holeStart;
                 if (holeLost(range)) {
                     notLostFrom = holeEnd;
-                } else if (timeoutLossMarked && before(holeStart, lostBelow)) {
-                    notLostFrom = before(lostBelow, holeEnd) ? lostBelow : holeEnd;
+                } else if (markedLost(holeStart)) {
+                    int markEnd = markedLostEnd();
+                    notLostFrom = before(markEnd, holeEnd) ? markEnd : holeEnd;
                 }
                 pipe += holeEnd - notLostFrom;
                 if (before(holeStart, highRxt)) {
@@ -361,11 +427,12 @@ public final class SackScoreboard {
             highRxt = segmentStart + segmentLength;
             return NextSegment.LOST_DATA;
         }
-        if (timeoutLossMarked) {
+        if (timeoutLossMarked || rackLossMarked) {
             int start = unsackedFrom(highRxt, above);
-            if (before(start, lostBelow)) {
+            if (markedLost(start)) {
                 int holeEnd = holeBelowSack ? starts[above] : highData;
-                choose(start, before(lostBelow, holeEnd) ? lostBelow : holeEnd);
+                int markEnd = markedLostEnd();
+                choose(start, before(markEnd, holeEnd) ? markEnd : holeEnd);
                 highRxt = segmentStart + segmentLength;
                 return NextSegment.LOST_DATA;
             }

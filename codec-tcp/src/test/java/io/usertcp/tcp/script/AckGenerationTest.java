@@ -94,4 +94,17 @@ class AckGenerationTest {
         script.expectSend(tcp().ack().ack(PEER));
         script.expectNothing();
     }
+
+    @Test
+    void inOrderSegmentAfterAFilledHoleIsAcknowledgedWithoutDelay() {
+        Handshakes.acceptPlain(script);
+        script.receive(tcp().ack().seq(PEER + ANNOUNCED_MSS).ack(OURS).len(ANNOUNCED_MSS).win(65535));
+        script.expectSend(tcp().ack().ack(PEER));
+        script.receive(tcp().ack().seq(PEER).ack(OURS).len(ANNOUNCED_MSS).win(65535));
+        script.expectSend(tcp().ack().ack(PEER + 2 * ANNOUNCED_MSS));
+        // A lone in-order segment would wait for the delayed-ACK timer; after a loss it is ACKed at once
+        script.receive(tcp().ack().seq(PEER + 2 * ANNOUNCED_MSS).ack(OURS).len(ANNOUNCED_MSS).win(65535));
+        script.expectSend(tcp().ack().ack(PEER + 3 * ANNOUNCED_MSS));
+        script.expectNothing();
+    }
 }

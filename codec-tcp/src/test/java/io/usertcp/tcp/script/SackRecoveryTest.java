@@ -1,6 +1,5 @@
 package io.usertcp.tcp.script;
 
-import io.netty.buffer.Unpooled;
 import io.usertcp.tcp.TcpConnection;
 import io.usertcp.tcp.TcpCounter;
 import io.usertcp.tcp.TcpStackConfig;
@@ -18,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * RFC 6675 loss recovery against a SACK peer. Segment k covers [OURS + k * MSS, OURS + (k + 1) * MSS). The
- * initial window is 10 segments; CUBIC's reduction leaves cwnd = 7 segments in recovery.
+ * initial window is 10 segments; CUBIC's reduction leaves cwnd = 7 segments in recovery. The round trip is
+ * 10 ms, and every ACK comes that long after the data: no ACK could come sooner, and with a zero RTT RACK
+ * (RFC 8985 6.2) would deem every hole lost the moment anything above it is SACKed, before DupThresh.
  */
 class SackRecoveryTest {
     private static final int PEER = PEER_ISS + 1;
@@ -35,18 +36,10 @@ class SackRecoveryTest {
         return OURS + k * MSS;
     }
 
+    /** {@link Handshakes#sendWithSack}, then one round trip passes: no ACK could come sooner. */
     private TcpConnection sendWithSack(int segments) {
-        script.listen();
-        script.receive(tcp().syn().seq(PEER_ISS).mss(MSS).sackPermitted().win(65535));
-        script.expectSend(tcp().syn().ack(PEER).sackPermitted());
-        script.receive(tcp().ack().seq(PEER).ack(OURS).win(65535));
-        TcpConnection connection = script.connection();
-        connection.write(Unpooled.wrappedBuffer(new byte[segments * MSS]));
-        connection.flush();
-        for (int k = 0; k < Math.min(segments, 10); k++) {
-            script.expectSend(tcp().ack().seq(seg(k)).len(MSS));
-        }
-        script.expectNothing();
+        TcpConnection connection = Handshakes.sendWithSack(script, segments);
+        script.advanceMillis(10);
         return connection;
     }
 
@@ -65,6 +58,9 @@ class SackRecoveryTest {
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(4)).sack(seg(1), seg(2)));
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(3), seg(5)).sack(seg(1), seg(2)));
         script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
+        // RFC 8985 6.2 step 4: with DupThresh segments SACKed the reordering window is 0, so RACK deems the
+        // hole at segment 2, sent a round trip before the SACKed 3 and 4, lost as well
+        script.expectSend(tcp().ack().seq(seg(2)).len(MSS));
         script.expectNothing();
         assertTrue(connection.controlBlock().inRecovery);
         assertEquals(1, script.engine().counters().get(TcpCounter.FAST_RETRANSMITS));
@@ -138,15 +134,31 @@ class SackRecoveryTest {
      * Replaces the old rule "a timeout forgets SACK information and goes back to SND.UNA" (which RFC 2018 8
      * allows, since a receiver may renege): RFC 6675 5.1 says the sender SHOULD use the SACK information to
      * choose what to retransmit after a timeout, so only unSACKed data is sent again, lowest first, as slow start
-     * reopens cwnd from one segment. The SACKed data stays queued until cumulatively acknowledged.
+     * reopens cwnd from one segment. The SACKed data stays queued until cumulatively acknowledged. RACK
+     * (RFC 8985 6.2) first repairs the holes below the SACKed segments by fast retransmission once the
+     * reordering window (min_RTT / 4 = 2.5 ms) passes; that retransmission is lost too, and with nothing
+     * delivered after it only the timeout can tell.
      */
     @Test
     void timeoutRetransmitsOnlyUnsackedDataKeepingTheScoreboard() {
         TcpConnection connection = sendWithSack(10);
         script.receive(tcp().ack().seq(PEER).ack(OURS).sack(seg(2), seg(4)));
+        script.advanceMillis(3);
+        script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
+        script.expectNothing();
+        // Loss probes guard the recovery first (PTO = 2 * SRTT + 2 ms, then twice and four times that): the
+        // highest segment sent, three times
+        script.advanceMillis(22);
+        script.expectSend(tcp().ack().seq(seg(9)).len(MSS));
+        script.advanceMillis(44);
+        script.expectSend(tcp().ack().seq(seg(9)).len(MSS));
+        script.advanceMillis(88);
+        script.expectSend(tcp().ack().seq(seg(9)).len(MSS));
+        script.expectNothing();
         script.advanceMillis(200);
         script.expectSend(tcp().ack().seq(seg(0)).len(MSS));
         script.expectNothing();
+        assertEquals(1, script.engine().counters().get(TcpCounter.RETRANSMISSION_TIMEOUTS));
         assertEquals(2 * MSS, connection.sackScoreboard().sackedBytes());
         // cwnd is 2 segments now: segment 1, then segment 4, skipping the SACKed 2 and 3
         script.receive(tcp().ack().seq(PEER).ack(seg(1)).sack(seg(2), seg(4)));
