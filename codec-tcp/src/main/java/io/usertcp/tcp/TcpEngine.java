@@ -8,6 +8,7 @@ import io.usertcp.codec.DropCounters;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.FrameBuffers;
 import io.usertcp.codec.ipv4.Ipv4Packet;
+import io.usertcp.codec.tcp.TcpFlags;
 import io.usertcp.codec.tcp.TcpSegment;
 import io.usertcp.stack.InboundPacket;
 import io.usertcp.stack.OutboundDatagram;
@@ -24,6 +25,7 @@ import io.usertcp.timer.TimingWheel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The TCP engine of one event loop: configuration, clock, timing wheel, connection and listener tables,
@@ -44,6 +46,7 @@ public final class TcpEngine {
     private final ListenerTable<TcpListener> listeners;
     private final InitialSequenceNumberSource sequenceNumbers;
     private final CongestionControlAlgorithms congestionAlgorithms;
+    private final TcpConnectionOptions connectionDefaults;
     private final TcpCounters counters = new TcpCounters();
     private final DropCounters dropCounters = new DropCounters();
     private final TcpSegment segment = new TcpSegment();
@@ -76,6 +79,7 @@ public final class TcpEngine {
         this.sequenceNumbers = Objects.requireNonNull(sequenceNumbers, "sequenceNumbers");
         this.congestionAlgorithms = Objects.requireNonNull(congestionAlgorithms, "congestionAlgorithms");
         congestionAlgorithms.get(config.congestionControl());
+        this.connectionDefaults = TcpConnectionOptions.from(config);
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.retransmission = new RetransmissionControl(this);
@@ -84,6 +88,11 @@ public final class TcpEngine {
 
     public TcpStackConfig config() {
         return config;
+    }
+
+    /** The options a connection or listener starts with unless given others: the stack's. */
+    public TcpConnectionOptions connectionDefaults() {
+        return connectionDefaults;
     }
 
     public Ticker ticker() {
@@ -149,6 +158,12 @@ public final class TcpEngine {
         return connections.get(localAddress, localPort, remoteAddress, remotePort);
     }
 
+    /** Visits every connection in the table (for listings); the action must not open or close connections. */
+    public void forEachConnection(Consumer<TcpConnection> action) {
+        connections.forEach((localAddress, localPort, remoteAddress, remotePort, connection) ->
+                action.accept(connection));
+    }
+
     /** Called by "tcp-demux" when it joins the pipeline: segments are written through its context. */
     public void attach(ChannelHandlerContext context) {
         this.context = context;
@@ -162,15 +177,28 @@ public final class TcpEngine {
 
     /**
      * Opens a listener on {@code localAddress} (0 for every address) and {@code localPort}, with an accept
-     * queue of {@code backlog} connections.
+     * queue of {@code backlog} connections, whose connections start with the stack's options.
      *
      * @throws IllegalStateException if the address and port are taken or the listener table is full
      */
     public TcpListener listen(int localAddress, int localPort, int backlog, TcpAcceptor acceptor) {
+        return listen(localAddress, localPort, backlog, connectionDefaults, acceptor);
+    }
+
+    /**
+     * Opens a listener as {@link #listen(int, int, int, TcpAcceptor)} does, whose connections start with
+     * {@code options}: its receive buffer decides the window and window scale of the SYN-ACK, as a Linux
+     * listener's SO_RCVBUF decides its children's.
+     *
+     * @throws IllegalArgumentException if the options name an unknown congestion control
+     */
+    public TcpListener listen(int localAddress, int localPort, int backlog, TcpConnectionOptions options,
+                              TcpAcceptor acceptor) {
         if (backlog < 1 || localPort < 1 || localPort > 0xFFFF) {
             throw new IllegalArgumentException("backlog " + backlog + ", port " + localPort);
         }
-        TcpListener listener = new TcpListener(this, localAddress, localPort, backlog,
+        congestionAlgorithms.get(options.congestionControl());
+        TcpListener listener = new TcpListener(this, localAddress, localPort, backlog, options,
                 Objects.requireNonNull(acceptor, "acceptor"));
         InsertOutcome outcome = listeners.add(localAddress, localPort, listener);
         if (outcome != InsertOutcome.ADDED) {
@@ -190,15 +218,45 @@ public final class TcpEngine {
 
     /**
      * Active open (RFC 9293 3.10.1) from {@code localAddress} and an ephemeral port to the remote endpoint:
-     * sends the SYN and returns the connection in SYN-SENT; {@code events} learns the outcome.
+     * sends the SYN and returns the connection in SYN-SENT; {@code events} learns the outcome. The connection
+     * has the stack's options.
      *
      * @throws IllegalStateException when no ephemeral port is free or the connection table is full
      */
     public TcpConnection connect(int localAddress, int remoteAddress, int remotePort, TcpConnectionEvents events) {
+        return connect(localAddress, remoteAddress, remotePort, connectionDefaults, events);
+    }
+
+    /**
+     * Active open as {@link #connect(int, int, int, TcpConnectionEvents)}, with {@code options}, which the SYN
+     * already follows: its MSS and window scale come from their clamp and receive buffer.
+     *
+     * @throws IllegalArgumentException if the options name an unknown congestion control
+     */
+    public TcpConnection connect(int localAddress, int remoteAddress, int remotePort, TcpConnectionOptions options,
+                                 TcpConnectionEvents events) {
+        return connect(localAddress, 0, remoteAddress, remotePort, options, events);
+    }
+
+    /**
+     * Active open as {@link #connect(int, int, int, TcpConnectionOptions, TcpConnectionEvents)}, from
+     * {@code localPort}, or from an ephemeral port when it is 0 (a socket bound to a port before connect).
+     *
+     * @throws IllegalStateException when the port is taken by a listener or by a connection to the same remote
+     *                               endpoint, no ephemeral port is free, or the connection table is full
+     */
+    public TcpConnection connect(int localAddress, int localPort, int remoteAddress, int remotePort,
+                                 TcpConnectionOptions options, TcpConnectionEvents events) {
         Objects.requireNonNull(events, "events");
-        int localPort = freeEphemeralPort(localAddress, remoteAddress, remotePort);
-        TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort);
-        if (connections.add(localAddress, localPort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
+        congestionAlgorithms.get(options.congestionControl());
+        if (localPort != 0 && (connections.get(localAddress, localPort, remoteAddress, remotePort) != null
+                || listeners.lookup(localAddress, localPort) != null)) {
+            throw new IllegalStateException("address already in use: port " + localPort);
+        }
+        int sourcePort = localPort != 0 ? localPort : freeEphemeralPort(localAddress, remoteAddress, remotePort);
+        TcpConnection connection = new TcpConnection(this, localAddress, sourcePort, remoteAddress, remotePort,
+                options);
+        if (connections.add(localAddress, sourcePort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
             counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
             throw new IllegalStateException("connection table full");
         }
@@ -225,7 +283,8 @@ public final class TcpEngine {
     /** A new connection in the table for a SYN that reached {@code listener}; null when the table is full. */
     public TcpConnection openPassive(TcpListener listener, int localAddress, int localPort, int remoteAddress,
                                      int remotePort) {
-        TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort);
+        TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort,
+                listener.options());
         if (connections.add(localAddress, localPort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
             counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
             return null;
@@ -261,6 +320,9 @@ public final class TcpEngine {
             return null;
         }
         counters.increment(TcpCounter.SEGMENTS_RECEIVED);
+        if (segment.hasFlags(TcpFlags.RST)) {
+            counters.increment(TcpCounter.RESETS_RECEIVED);
+        }
         TcpConnection connection = connections.get(destination, segment.destinationPort(), source,
                 segment.sourcePort());
         if (connection == null) {

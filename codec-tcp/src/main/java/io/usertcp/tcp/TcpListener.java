@@ -6,7 +6,8 @@ import java.util.ArrayDeque;
  * A listening endpoint (RFC 9293 LISTEN) on one event loop: SYNs for its address and port open connections
  * in SYN-RECEIVED (at most {@link TcpStackConfig#synQueueLimit()} at a time), which wait in the accept queue
  * once established (at most {@code backlog}). A full SYN queue drops new SYNs, and a full accept queue drops
- * the handshake's last ACK, so the peer retransmits later, as Linux does; both are counted.
+ * the handshake's last ACK, so the peer retransmits later, as Linux does; both are counted. Its connections
+ * start with its {@link #options()}, as a Linux listener's children inherit its socket options.
  */
 public final class TcpListener {
     private final TcpEngine engine;
@@ -15,14 +16,17 @@ public final class TcpListener {
     private final int backlog;
     private final TcpAcceptor acceptor;
     private final ArrayDeque<TcpConnection> acceptQueue;
+    private TcpConnectionOptions options;
     private int synQueueLength;
     private boolean closed;
 
-    TcpListener(TcpEngine engine, int localAddress, int localPort, int backlog, TcpAcceptor acceptor) {
+    TcpListener(TcpEngine engine, int localAddress, int localPort, int backlog, TcpConnectionOptions options,
+                TcpAcceptor acceptor) {
         this.engine = engine;
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.backlog = backlog;
+        this.options = options;
         this.acceptor = acceptor;
         this.acceptQueue = new ArrayDeque<>(Math.min(backlog, 64));
     }
@@ -37,6 +41,21 @@ public final class TcpListener {
 
     public int backlog() {
         return backlog;
+    }
+
+    /** The options each connection opened from now on starts with. */
+    public TcpConnectionOptions options() {
+        return options;
+    }
+
+    /**
+     * Changes the options of the connections opened from now on; handshakes under way keep theirs.
+     *
+     * @throws IllegalArgumentException if the options name an unknown congestion control
+     */
+    public void setOptions(TcpConnectionOptions options) {
+        engine.congestionAlgorithms().get(options.congestionControl());
+        this.options = options;
     }
 
     /** Handshakes in SYN-RECEIVED. */

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP settings of one stack, immutable and shared by its event loops. Build with {@link #builder()};
- * {@link Builder#build()} checks the set as a whole.
+ * {@link Builder#build()} checks the set as a whole. Nagle, the buffers, keep-alive timing, the user timeout
+ * and the congestion control are each connection's defaults: a connection or listener may change them
+ * ({@link TcpConnectionOptions}).
  *
  * <p>Defaults, and why:
  * <ul>
@@ -186,8 +188,13 @@ public final class TcpStackConfig {
 
     /** The window scale shift we offer: the least that expresses the receive buffer in 16 bits. */
     public int receiveWindowScale() {
+        return windowScaleFor(receiveBufferBytes);
+    }
+
+    /** RFC 7323 2.3: the least window scale shift (at most 14) that expresses {@code bufferBytes} in 16 bits. */
+    public static int windowScaleFor(int bufferBytes) {
         int shift = 0;
-        while (shift < MAX_WINDOW_SCALE && (receiveBufferBytes >> shift) > 0xFFFF) {
+        while (shift < MAX_WINDOW_SCALE && (bufferBytes >> shift) > 0xFFFF) {
             shift++;
         }
         return shift;

@@ -1,10 +1,10 @@
 package io.usertcp.tcp.input;
 
 import io.usertcp.tcp.TcpConnection;
+import io.usertcp.tcp.TcpConnectionOptions;
 import io.usertcp.tcp.TcpControlBlock;
 import io.usertcp.tcp.TcpCounter;
 import io.usertcp.tcp.TcpEngine;
-import io.usertcp.tcp.TcpStackConfig;
 import io.usertcp.tcp.TcpState;
 import io.usertcp.tcp.TcpTimeoutException;
 import io.usertcp.tcp.TcpTimerEvent;
@@ -57,23 +57,24 @@ public final class ProtocolTimers {
     }
 
     /**
-     * RFC 9293 3.8.4: after the idle time without a segment from the peer, probe every interval; the configured
-     * number of unanswered probes closes the connection. Any segment from the peer resets the count
-     * ({@link TcpInput#segmentArrives}); while data is in flight the retransmission timer watches instead.
+     * RFC 9293 3.8.4: after the idle time without a segment from the peer, probe every interval; the set number
+     * of unanswered probes closes the connection (all three from its {@link TcpConnectionOptions}). Any segment
+     * from the peer resets the count ({@link TcpInput#segmentArrives}); while data is in flight the
+     * retransmission timer watches instead.
      */
     private void keepAlive(TcpConnection connection, long nowNanos) {
         TcpControlBlock tcb = connection.controlBlock();
-        TcpStackConfig config = engine.config();
+        TcpConnectionOptions options = connection.options();
         if (!tcb.keepAlive || !(tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.CLOSE_WAIT)) {
             return;
         }
         long silent = nowNanos - tcb.lastReceiveNanos;
-        if (tcb.keepAliveProbes == 0 && (silent < config.keepAliveIdleNanos() || tcb.sndMax != tcb.sndUna)) {
-            connection.armTimer(TcpTimerEvent.KEEPALIVE, Math.max(config.keepAliveIdleNanos() - silent,
-                    config.keepAliveIntervalNanos()));
+        if (tcb.keepAliveProbes == 0 && (silent < options.keepAliveIdleNanos() || tcb.sndMax != tcb.sndUna)) {
+            connection.armTimer(TcpTimerEvent.KEEPALIVE, Math.max(options.keepAliveIdleNanos() - silent,
+                    options.keepAliveIntervalNanos()));
             return;
         }
-        if (tcb.keepAliveProbes >= config.keepAliveProbes()) {
+        if (tcb.keepAliveProbes >= options.keepAliveProbes()) {
             engine.counters().increment(TcpCounter.TIMEOUTS);
             connection.terminate(new TcpTimeoutException("connection timed out (keep-alive)"));
             return;
@@ -81,6 +82,6 @@ public final class ProtocolTimers {
         tcb.keepAliveProbes++;
         engine.counters().increment(TcpCounter.KEEPALIVE_PROBES);
         engine.output().sendProbe(connection);
-        connection.armTimer(TcpTimerEvent.KEEPALIVE, config.keepAliveIntervalNanos());
+        connection.armTimer(TcpTimerEvent.KEEPALIVE, options.keepAliveIntervalNanos());
     }
 }

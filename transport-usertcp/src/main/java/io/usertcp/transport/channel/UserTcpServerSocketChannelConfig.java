@@ -7,29 +7,57 @@ import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
-import io.usertcp.tcp.TcpStackConfig;
+import io.usertcp.tcp.TcpConnectionOptions;
+import io.usertcp.tcp.TcpEngine;
 
 import java.util.Map;
 
 /**
  * The options of a {@link UserTcpServerSocketChannel}: {@code SO_BACKLOG} is the listener's accept queue
  * (connections whose handshake completed and that the stack has not handed over yet; default 128, as Netty's
- * {@code NetUtil.SOMAXCONN} fallback), set before bind. {@code SO_RCVBUF} is stack-wide and {@code SO_REUSEADDR}
- * always on, as in {@link UserTcpSocketChannelConfig}.
+ * {@code NetUtil.SOMAXCONN} fallback), set before bind. {@code SO_REUSEADDR} is always on, as in
+ * {@link UserTcpSocketChannelConfig}.
+ *
+ * <p>{@code SO_RCVBUF} and the {@link UserTcpChannelOption}s are the options of the connections the channel
+ * accepts from then on, as a Linux listener's children inherit its socket options: {@code SO_RCVBUF} decides the
+ * window and window scale of the SYN-ACK (set it here rather than as a child option, as Netty documents for
+ * {@code ServerSocketChannelConfig}), {@code TCP_MAXSEG} the MSS it announces. Unset, they are the stack's.
+ * The accepted channels' own options ({@code childOption}) then apply to each connection on top.
  */
 public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
     static final int DEFAULT_BACKLOG = 128;
 
+    private final UserTcpServerSocketChannel channel;
+    private final RequestedConnectionOptions requested = new RequestedConnectionOptions();
+    /** The defaults of the stack listened on last, for the getters; the stack defaults before bind. */
+    private volatile TcpConnectionOptions stackDefaults = RequestedConnectionOptions.STACK_DEFAULTS;
     private volatile int backlog = DEFAULT_BACKLOG;
 
     UserTcpServerSocketChannelConfig(UserTcpServerSocketChannel channel) {
         super(channel);
+        this.channel = channel;
+    }
+
+    /**
+     * The options of the connections a listener on {@code engine} opens.
+     *
+     * @throws IllegalArgumentException if the congestion control set is not one of the engine's
+     */
+    TcpConnectionOptions listenerOptions(TcpEngine engine) {
+        stackDefaults = engine.connectionDefaults();
+        return requested.over(stackDefaults, engine);
+    }
+
+    private void optionsChanged() {
+        channel.listenerOptionsChanged();
     }
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_REUSEADDR,
-                ChannelOption.SO_BACKLOG);
+                ChannelOption.SO_BACKLOG, UserTcpChannelOption.CONGESTION_CONTROL, UserTcpChannelOption.TCP_KEEPIDLE,
+                UserTcpChannelOption.TCP_KEEPINTVL, UserTcpChannelOption.TCP_KEEPCNT,
+                UserTcpChannelOption.TCP_USER_TIMEOUT, UserTcpChannelOption.TCP_MAXSEG);
     }
 
     @SuppressWarnings("unchecked")
@@ -44,6 +72,25 @@ public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig
         if (option == ChannelOption.SO_BACKLOG) {
             return (T) Integer.valueOf(getBacklog());
         }
+        TcpConnectionOptions base = stackDefaults;
+        if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
+            return (T) requested.congestionControl(base);
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
+            return (T) Integer.valueOf(requested.keepAliveIdleSeconds(base));
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
+            return (T) Integer.valueOf(requested.keepAliveIntervalSeconds(base));
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPCNT) {
+            return (T) Integer.valueOf(requested.keepAliveProbes(base));
+        }
+        if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
+            return (T) Integer.valueOf(requested.userTimeoutMillis(base));
+        }
+        if (option == UserTcpChannelOption.TCP_MAXSEG) {
+            return (T) Integer.valueOf(requested.maxSegmentSize(base));
+        }
         return super.getOption(option);
     }
 
@@ -56,6 +103,24 @@ public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig
             setReuseAddress((Boolean) value);
         } else if (option == ChannelOption.SO_BACKLOG) {
             setBacklog((Integer) value);
+        } else if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
+            requested.congestionControl((String) value);
+            optionsChanged();
+        } else if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
+            requested.keepAliveIdleSeconds((Integer) value);
+            optionsChanged();
+        } else if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
+            requested.keepAliveIntervalSeconds((Integer) value);
+            optionsChanged();
+        } else if (option == UserTcpChannelOption.TCP_KEEPCNT) {
+            requested.keepAliveProbes((Integer) value);
+            optionsChanged();
+        } else if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
+            requested.userTimeoutMillis((Integer) value);
+            optionsChanged();
+        } else if (option == UserTcpChannelOption.TCP_MAXSEG) {
+            requested.maxSegmentSize((Integer) value);
+            optionsChanged();
         } else {
             return super.setOption(option, value);
         }
@@ -81,20 +146,22 @@ public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig
 
     @Override
     public UserTcpServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
-        UserTcpSocketChannelConfig.requireStackValue("SO_REUSEADDR", reuseAddress, true, "nothing: it is always on");
+        UserTcpSocketChannelConfig.requireFixedValue("SO_REUSEADDR", reuseAddress, true,
+                UserTcpSocketChannelConfig.REUSE_ADDRESS_REASON);
         return this;
     }
 
-    /** The window accepted connections advertise at most; stack-wide ({@code usertcp.receiveBuffer}). */
+    /** The receive buffer of accepted connections: the most they advertise, and their SYN-ACK's window scale. */
     @Override
     public int getReceiveBufferSize() {
-        return TcpStackConfig.defaults().receiveBufferBytes();
+        return requested.receiveBufferBytes(stackDefaults);
     }
 
+    /** @throws IllegalArgumentException unless in [1, 2^30] */
     @Override
     public UserTcpServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-        UserTcpSocketChannelConfig.requireStackValue("SO_RCVBUF", receiveBufferSize, getReceiveBufferSize(),
-                "usertcp.receiveBuffer=" + receiveBufferSize);
+        requested.receiveBufferBytes(receiveBufferSize);
+        optionsChanged();
         return this;
     }
 

@@ -5,9 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.socket.CompositeBufferGatheringWriteTest;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
@@ -23,12 +20,5 @@ class UserTcpCompositeBufferGatheringWriteTest extends CompositeBufferGatheringW
     protected void configure(ServerBootstrap server, Bootstrap client, ByteBufAllocator allocator) {
         super.configure(server, client, allocator);
         UserTcpTestsuite.bindServer(server);
-    }
-
-    @Test
-    @Disabled("sets a per-connection SO_SNDBUF of 1024 as a child option; usertcp's send buffer is stack-wide "
-            + "(usertcp.sendBuffer) and the child's config refuses another value, so the child is not registered")
-    @Override
-    public void testCompositeBufferPartialWriteDoesNotCorruptData(TestInfo testInfo) {
     }
 }
