@@ -14,6 +14,14 @@ public enum TcpCounter {
     RETRANSMISSION_TIMEOUTS,
     /** RSTs sent, for closed ports, bad ACKs and aborts. */
     RESETS_SENT,
+    /** Segments with RST that passed validation, acted on or not (Linux InRsts). */
+    RESETS_RECEIVED,
+    /** Connections opened by {@code connect}: SYN-SENT entered (Linux ActiveOpens). */
+    ACTIVE_OPENS,
+    /** Connections opened by a listener for a SYN: SYN-RECEIVED entered (Linux PassiveOpens). */
+    PASSIVE_OPENS,
+    /** Connections closed from SYN-SENT or SYN-RECEIVED: refused, reset, timed out or aborted (Linux AttemptFails). */
+    FAILED_CONNECTION_ATTEMPTS,
     /** Segments for no connection and no listener (RFC 9293 3.10.7.1). */
     NO_PORT,
     /** RSTs ignored because nothing may answer them: to a closed port or a listener. */

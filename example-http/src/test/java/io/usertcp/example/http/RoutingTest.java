@@ -45,11 +45,23 @@ class RoutingTest {
             connection.send("GET /stats HTTP/1.1\r\nHost: t\r\n\r\n");
             ReceivedResponse response = connection.takeOnlyResponse();
             assertEquals(200, response.status());
-            assertEquals("transport: nio\n"
-                    + "connections open: 1\n"
-                    + "connections accepted: 1\n"
-                    + "requests: 2\n"
-                    + "body bytes served: 1000\n", response.bodyText());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", response.headers().get("content-type"));
+            String body = response.bodyText();
+            assertTrue(body.contains("\nusertcp_http_connections_open{transport=\"nio\"} 1\n"), body);
+            assertTrue(body.contains("\nusertcp_http_connections_accepted_total{transport=\"nio\"} 1\n"), body);
+            assertTrue(body.contains("\nusertcp_http_requests_total{transport=\"nio\"} 2\n"), body);
+            assertTrue(body.contains("\nusertcp_http_body_bytes_served_total{transport=\"nio\"} 1000\n"), body);
+        }
+    }
+
+    @Test
+    void connectionsOnKernelTcpPointToSs() {
+        try (HttpTestConnection connection = new HttpTestConnection()) {
+            connection.send("GET /connections HTTP/1.1\r\nHost: t\r\n\r\n");
+            ReceivedResponse response = connection.takeOnlyResponse();
+            assertEquals(200, response.status());
+            assertEquals("no usertcp stack in this server; kernel connections are listed by ss -tin\n",
+                    response.bodyText());
         }
     }
 
