@@ -1,14 +1,18 @@
 package io.usertcp.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.tcp.congestion.CongestionControl;
 import io.usertcp.tcp.congestion.CongestionControlFactory;
+import io.usertcp.tcp.info.TcpConnectionStatistics;
 import io.usertcp.tcp.output.SendBuffer;
 import io.usertcp.tcp.reassembly.OutOfOrderQueue;
 import io.usertcp.tcp.rtt.RttEstimator;
 import io.usertcp.tcp.rtt.TimestampRttSampler;
 import io.usertcp.tcp.sack.ReceivedSackBlocks;
+import io.usertcp.tcp.recovery.RackLossDetector;
 import io.usertcp.tcp.sack.SackScoreboard;
 import io.usertcp.timer.TimerEntry;
 import io.usertcp.timer.TimerOwner;
@@ -28,6 +32,8 @@ import java.util.ArrayDeque;
  * receive queue and send ring grow when needed; the out-of-order queue allocates only while it holds data).
  */
 public final class TcpConnection implements TimerOwner {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(TcpConnection.class);
+
     private final TcpEngine engine;
     private final TcpControlBlock tcb = new TcpControlBlock();
     private final int localAddress;
@@ -40,10 +46,12 @@ public final class TcpConnection implements TimerOwner {
     private final ReceivedSackBlocks receivedSackBlocks = new ReceivedSackBlocks();
     private final RttEstimator rttEstimator;
     private final TimerEntry[] timers = new TimerEntry[TcpTimerEvent.KINDS];
+    private final TcpConnectionStatistics statistics = new TcpConnectionStatistics();
     private TimestampRttSampler timestampSampler;
     private SackScoreboard sackScoreboard;
+    private RackLossDetector rackLossDetector;
     private CongestionControl congestionControl;
-    private CongestionControlFactory congestionControlFactory;
+    private TcpConnectionOptions options;
     private TcpConnectionEvents events;
     private TcpListener listener;
     private int unreadBytes;
@@ -60,8 +68,10 @@ public final class TcpConnection implements TimerOwner {
     boolean inBatch;
     boolean readCompletePending;
 
-    TcpConnection(TcpEngine engine, int localAddress, int localPort, int remoteAddress, int remotePort) {
+    TcpConnection(TcpEngine engine, int localAddress, int localPort, int remoteAddress, int remotePort,
+                  TcpConnectionOptions options) {
         this.engine = engine;
+        this.options = options;
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.remoteAddress = remoteAddress;
@@ -185,10 +195,69 @@ public final class TcpConnection implements TimerOwner {
     public void setKeepAlive(boolean keepAlive) {
         tcb.keepAlive = keepAlive;
         if (keepAlive && tcb.state.isSynchronized() && !isTimerArmed(TcpTimerEvent.KEEPALIVE)) {
-            armTimer(TcpTimerEvent.KEEPALIVE, engine.config().keepAliveIdleNanos());
+            armTimer(TcpTimerEvent.KEEPALIVE, options.keepAliveIdleNanos());
         } else if (!keepAlive) {
             cancelTimer(TcpTimerEvent.KEEPALIVE);
         }
+    }
+
+    /** This connection's settings: the stack's, its listener's or its opener's, as changed since. */
+    public TcpConnectionOptions options() {
+        return options;
+    }
+
+    /**
+     * TCP_NODELAY is {@code !enabled}. Turning Nagle off sends what it was holding back at once, as Linux does
+     * when TCP_NODELAY is set.
+     */
+    public void setNagle(boolean enabled) {
+        options = options.withNagle(enabled);
+        if (!enabled) {
+            flush();
+        }
+    }
+
+    /** SO_SNDBUF: the writability water marks follow at once (see {@link #updateWritability}). */
+    public void setSendBufferBytes(int bytes) {
+        options = options.withSendBufferBytes(bytes);
+        updateWritability();
+    }
+
+    /**
+     * SO_RCVBUF after the SYN: the window scale is fixed by then, so a buffer larger than the largest window it
+     * expresses (65535 shifted by it) is clamped to that (RFC 7323 2.3). A smaller buffer shrinks the window
+     * only as data arrives: the right edge already advertised stays (RFC 9293 3.8.6 SHLD-14, RFC 7323 2.4).
+     */
+    public void setReceiveBufferBytes(int bytes) {
+        options = options.withReceiveBufferBytes((int) Math.min(bytes, 0xFFFFL << tcb.rcvShift));
+        engine.output().sendWindowUpdateIfUseful(this);
+        engine.flush();
+    }
+
+    /**
+     * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT. While keep-alive waits out the idle time, the new idle time
+     * counts from the peer's last segment, as on Linux; probes already sent continue at the new interval.
+     */
+    public void setKeepAliveTiming(long idleNanos, long intervalNanos, int probes) {
+        options = options.withKeepAliveTiming(idleNanos, intervalNanos, probes);
+        if (tcb.keepAlive && tcb.keepAliveProbes == 0 && isTimerArmed(TcpTimerEvent.KEEPALIVE)) {
+            long silent = engine.nowNanos() - tcb.lastReceiveNanos;
+            armTimer(TcpTimerEvent.KEEPALIVE, Math.max(0, idleNanos - silent));
+        }
+    }
+
+    /** TCP_USER_TIMEOUT (RFC 5482); 0 leaves giving up to R2. Checked at the next retransmission or probe. */
+    public void setUserTimeoutNanos(long nanos) {
+        options = options.withUserTimeoutNanos(nanos);
+    }
+
+    /**
+     * TCP_MAXSEG: a clamp on the MSS we announce and the MSS we send. It takes effect at the handshake, so set it
+     * in the options given to {@link TcpEngine#connect} or the listener; on a connection already past its SYN it
+     * is kept for reading back and changes nothing, as on Linux.
+     */
+    public void setMaxSegmentSize(int mss) {
+        options = options.withMaxSegmentSize(mss);
     }
 
     /** The application called {@link #close}: it reads and writes no more. */
@@ -252,6 +321,11 @@ public final class TcpConnection implements TimerOwner {
 
     // ---- engine side
 
+    /** Running totals for {@link io.usertcp.tcp.info.TcpInfo}; the engine counts into them. */
+    public TcpConnectionStatistics statistics() {
+        return statistics;
+    }
+
     /** The RFC 9293 control block; the engine's working state. */
     public TcpControlBlock controlBlock() {
         return tcb;
@@ -287,17 +361,23 @@ public final class TcpConnection implements TimerOwner {
         return sackScoreboard;
     }
 
+    /** RACK-TLP loss detection (RFC 8985), with the scoreboard when the peer SACKs; null otherwise. */
+    public RackLossDetector rackLossDetector() {
+        return rackLossDetector;
+    }
+
     /**
      * Chooses this connection's congestion control by its registered name, as Linux's TCP_CONGESTION socket
-     * option does; the stack's {@link TcpStackConfig#congestionControl()} applies otherwise. Chosen before the
-     * handshake completes, the algorithm starts with it; chosen later, a fresh instance replaces the current one.
+     * option does; the one in its {@link #options()} applies otherwise. Chosen before the handshake completes,
+     * the algorithm starts with it; chosen later, a fresh instance replaces the current one.
      *
      * @throws IllegalArgumentException if no algorithm has that name
      */
     public void setCongestionControl(String name) {
-        congestionControlFactory = engine.congestionAlgorithms().get(name);
+        CongestionControlFactory factory = engine.congestionAlgorithms().get(name);
+        options = options.withCongestionControl(name);
         if (congestionControl != null) {
-            congestionControl = congestionControlFactory.newInstance(tcb.sendMss);
+            congestionControl = factory.newInstance(tcb.sendMss);
         }
     }
 
@@ -355,6 +435,7 @@ public final class TcpConnection implements TimerOwner {
 
     /** In-order data for the application: delivered now, or queued while it does not read. */
     public void deliver(ByteBuf data) {
+        statistics.bytesDelivered(data.readableBytes());
         if (events != null && autoRead && receiveQueue.isEmpty() && !applicationClosed) {
             events.onData(this, data);
         } else {
@@ -373,11 +454,10 @@ public final class TcpConnection implements TimerOwner {
 
     /** The handshake completed: congestion control starts with the negotiated MSS; the application is told. */
     public void established() {
-        CongestionControlFactory factory = congestionControlFactory != null ? congestionControlFactory
-                : engine.congestionAlgorithms().get(engine.config().congestionControl());
-        congestionControl = factory.newInstance(tcb.sendMss);
+        congestionControl = engine.congestionAlgorithms().get(options.congestionControl()).newInstance(tcb.sendMss);
         if (tcb.sackPermitted) {
             sackScoreboard = new SackScoreboard(tcb.sendMss, tcb.sndUna);
+            rackLossDetector = new RackLossDetector();
         }
         if (tcb.synTimedOut) {
             rttEstimator.beginDataAfterSynTimeout();
@@ -386,11 +466,16 @@ public final class TcpConnection implements TimerOwner {
         tcb.lastReceiveNanos = engine.nowNanos();
         tcb.lastSendNanos = tcb.lastReceiveNanos;
         if (tcb.keepAlive) {
-            armTimer(TcpTimerEvent.KEEPALIVE, engine.config().keepAliveIdleNanos());
+            armTimer(TcpTimerEvent.KEEPALIVE, options.keepAliveIdleNanos());
         }
         if (tcb.shutdownPending) {
             tcb.shutdownPending = false;
             queueFin(TcpState.FIN_WAIT_1);
+        }
+        if (logger.isDebugEnabled()) {
+            logger.debug("{} established: mss {}, window scale {}, sack {}, timestamps {}, {}", this, tcb.sendMss,
+                    tcb.windowScaling ? tcb.sndShift + "/" + tcb.rcvShift : "off", tcb.sackPermitted, tcb.timestamps,
+                    congestionControl.name());
         }
         if (listener != null) {
             listener.handshakeEnded(this, true);
@@ -461,6 +546,12 @@ public final class TcpConnection implements TimerOwner {
             return;
         }
         boolean handshaking = tcb.state == TcpState.SYN_RECEIVED;
+        if (handshaking || tcb.state == TcpState.SYN_SENT) {
+            engine.counters().increment(TcpCounter.FAILED_CONNECTION_ATTEMPTS);
+        }
+        if (logger.isDebugEnabled()) {
+            logger.debug("{} closed from {}{}", this, tcb.state, cause == null ? "" : ": " + cause);
+        }
         tcb.state = TcpState.CLOSED;
         for (TimerEntry timer : timers) {
             engine.timingWheel().cancel(timer);
@@ -481,11 +572,31 @@ public final class TcpConnection implements TimerOwner {
         sendBuffer.clear();
         outOfOrderQueue.clear();
         receivedSackBlocks.clear();
+        handOverUnread();
+    }
+
+    /**
+     * Data received in order and not read yet stays the application's when the connection ends under it (a RST,
+     * a timeout, the last ACK of a half-closed connection): Linux lets it be read before the reset is reported.
+     * Only an application that closed has given it up.
+     */
+    private void handOverUnread() {
+        if (receiveQueue.isEmpty()) {
+            return;
+        }
+        boolean handOver = events != null && listener == null && !applicationClosed && !closedNotified;
         ByteBuf data;
         while ((data = receiveQueue.poll()) != null) {
-            data.release();
+            if (handOver) {
+                events.onData(this, data);
+            } else {
+                data.release();
+            }
         }
         unreadBytes = 0;
+        if (handOver) {
+            events.onReadComplete(this);
+        }
     }
 
     private void notifyClosed(Throwable cause) {
@@ -498,7 +609,7 @@ public final class TcpConnection implements TimerOwner {
     /** Checks the send buffer against its water marks (high: the send buffer size; low: half of it). */
     public void updateWritability() {
         int buffered = sendBuffer.size();
-        int high = engine.config().sendBufferBytes();
+        int high = options.sendBufferBytes();
         if (writable && buffered >= high) {
             writable = false;
             if (events != null) {

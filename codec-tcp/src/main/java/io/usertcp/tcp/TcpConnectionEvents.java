@@ -11,7 +11,12 @@ public interface TcpConnectionEvents {
     /** The handshake completed (active open), or the connection was accepted from a listener (passive open). */
     void onEstablished(TcpConnection connection);
 
-    /** In-order data; ownership of {@code data} (a slice of a received frame) passes to the callee. */
+    /**
+     * In-order data; ownership of {@code data} (a slice of a received frame) passes to the callee. Called while
+     * the connection reads (auto-read on, or {@link TcpConnection#read}), and once more, whether it reads or not,
+     * for the data still queued when the connection ends before the application closed it: that data comes
+     * before {@link #onClosed}, as Linux lets an application read what arrived before a reset.
+     */
     void onData(TcpConnection connection, ByteBuf data);
 
     /** The end of one inbound batch: after the data of the segments processed together. */

@@ -14,11 +14,15 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.StringUtil;
 import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.tcp.TcpConnection;
 import io.usertcp.tcp.TcpConnectionEvents;
+import io.usertcp.tcp.TcpConnectionOptions;
+import io.usertcp.tcp.TcpEngine;
+import io.usertcp.tcp.info.TcpInfo;
 import io.usertcp.transport.UserTcpStacks;
 import io.usertcp.transport.device.UserTcpStack;
 
@@ -31,9 +35,13 @@ import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,14 +63,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *   {@code channelReadComplete} per inbound batch. With auto-read off nothing is delivered until {@code read()},
  *   and the connection stops taking data, so the advertised window closes (real backpressure).</li>
  *   <li>Writing: a flush hands the written buffers to the connection's send buffer while it is under its high
- *   water mark (the stack's send buffer size); the rest stays in Netty's outbound buffer, so channel writability
+ *   water mark (its {@code SO_SNDBUF}); the rest stays in Netty's outbound buffer, so channel writability
  *   ({@code WRITE_BUFFER_WATER_MARK}) follows the send buffer. Acknowledgements that free space resume the
  *   flush.</li>
  *   <li>{@code shutdownOutput()} sends FIN after the data; {@code close()} sends FIN, or RST with
  *   {@code SO_LINGER} 0. The peer's FIN closes the channel, or with {@code ALLOW_HALF_CLOSURE} fires
  *   {@link ChannelInputShutdownEvent} and {@link ChannelInputShutdownReadComplete}.</li>
  *   <li>A reset fires {@code exceptionCaught} with an {@link IOException} "Connection reset by peer" and closes
- *   the channel; a refused connect fails with {@link ConnectException}, a slow one with
+ *   the channel once the data that arrived before it has been read (as on Linux; with auto-read off the channel
+ *   stays open until the next {@code read()} delivers that data); a refused connect fails with {@link ConnectException}, a slow one with
  *   {@link ConnectTimeoutException} after {@code CONNECT_TIMEOUT_MILLIS}.</li>
  * </ul>
  */
@@ -73,6 +82,8 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     private final StackSide stackSide = new StackSide();
     private final AtomicBoolean channelTaskScheduled = new AtomicBoolean();
     private final Runnable channelTask = this::processStackEvents;
+    /** Tasks handed between the channel's loop and the stack's loop while they differ. */
+    private final AtomicLong crossLoopHandOffs = new AtomicLong();
     private volatile UserTcpStack stack;
     private volatile EventLoop channelLoop;
     private volatile InetSocketAddress local;
@@ -109,9 +120,67 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         return stackSide;
     }
 
+    /**
+     * How many batches of work crossed between the channel's loop and its stack's loop: none for a channel on
+     * its stack's loop, which calls its connection directly.
+     */
+    public long crossLoopHandOffs() {
+        return crossLoopHandOffs.get();
+    }
+
     /** The stack this channel's connection belongs to; null for a client before {@code connect}. */
     public UserTcpStack stack() {
         return stack;
+    }
+
+    /**
+     * The connection's {@link TcpInfo}, like {@code EpollSocketChannel.tcpInfo()}. Its values belong to the stack's
+     * loop, so the snapshot is taken there: the future completes at once when called on that loop, and after a
+     * hop otherwise (never wait for it on the stack's loop). A closed connection reports its final values. Fails
+     * with {@link NotYetConnectedException} before {@code connect} has reached the stack.
+     */
+    public Future<TcpInfo> tcpInfo() {
+        UserTcpStack target = stack;
+        if (target == null) {
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new NotYetConnectedException());
+        }
+        EventLoop loop = target.loop();
+        if (!loop.inEventLoop()) {
+            return loop.submit(this::connectionInfo);
+        }
+        try {
+            return loop.newSucceededFuture(connectionInfo());
+        } catch (NotYetConnectedException e) {
+            return loop.newFailedFuture(e);
+        }
+    }
+
+    /**
+     * The connection's {@link TcpInfo} now, for code running on the stack's loop (a channel registered with
+     * {@code stack().loop()}, or a task submitted there); elsewhere use {@link #tcpInfo()}.
+     *
+     * @throws IllegalStateException    if called off the stack's loop
+     * @throws NotYetConnectedException before {@code connect} has reached the stack
+     */
+    public TcpInfo tcpInfoNow() {
+        UserTcpStack target = stack;
+        if (target == null) {
+            throw new NotYetConnectedException();
+        }
+        if (!target.loop().inEventLoop()) {
+            throw new IllegalStateException("tcpInfoNow() runs on the stack's loop " + target.loop()
+                    + "; use tcpInfo() from other threads");
+        }
+        return connectionInfo();
+    }
+
+    /** On the stack's loop: the snapshot of the connection, once the stack has one for this channel. */
+    private TcpInfo connectionInfo() {
+        TcpConnection connection = stackSide.connection;
+        if (connection == null) {
+            throw new NotYetConnectedException();
+        }
+        return TcpInfo.of(connection);
     }
 
     @Override
@@ -203,8 +272,14 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     }
 
     private void shutdownInput0(ChannelPromise promise) {
-        if (!isActive()) {
+        // As NIO: a closed channel fails with ClosedChannelException, an open one not yet connected with
+        // NotYetConnectedException.
+        if (!isOpen()) {
             promise.setFailure(new ClosedChannelException());
+            return;
+        }
+        if (!isActive()) {
+            promise.setFailure(new NotYetConnectedException());
             return;
         }
         inputShutdown = true;
@@ -241,22 +316,56 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         return promise;
     }
 
-    /** A client may bind to its stack's address (port 0: the port is chosen at connect). */
+    /**
+     * A client may bind to its stack's address, or the wildcard, and to a port, which its connection then leaves
+     * from (port 0: an ephemeral port is chosen at connect). As on Linux without {@code SO_REUSEADDR}, a port a
+     * listener or a connection of the stack holds is refused with "Address already in use".
+     */
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         InetSocketAddress requested = checkAddress(localAddress);
-        if (requested.getPort() != 0) {
-            throw new BindException("usertcp clients take an ephemeral port at connect; cannot bind port "
-                    + requested.getPort());
-        }
+        UserTcpStacks.startForLoop(eventLoop());
+        int ip = Ipv4Address.UNSPECIFIED;
         if (!requested.getAddress().isAnyLocalAddress()) {
-            UserTcpStack owner = UserTcpStacks.owning(Ipv4Address.fromInetAddress(requested.getAddress()));
+            ip = Ipv4Address.fromInetAddress(requested.getAddress());
+            UserTcpStack owner = UserTcpStacks.owning(ip);
             if (owner == null) {
                 throw new BindException("Cannot assign requested address: " + requested.getAddress());
             }
             stack = owner;
         }
+        int port = requested.getPort();
+        if (port != 0) {
+            for (UserTcpStack candidate : stack != null ? List.of(stack) : UserTcpStacks.all()) {
+                if (isPortTaken(candidate, ip, port)) {
+                    throw new BindException("Address already in use: " + requested);
+                }
+            }
+        }
         local = requested;
+    }
+
+    /** Whether a listener or a connection of {@code target} holds {@code port} on {@code ip} (0: any address). */
+    private static boolean isPortTaken(UserTcpStack target, int ip, int port) throws Exception {
+        Callable<Boolean> check = () -> {
+            TcpEngine engine = target.engine();
+            int address = ip != Ipv4Address.UNSPECIFIED ? ip : target.stack().config().localAddress();
+            boolean[] taken = {engine.listenerFor(address, port) != null};
+            engine.forEachConnection(connection -> taken[0] |= connection.localPort() == port
+                    && connection.localAddress() == address);
+            return taken[0];
+        };
+        EventLoop loop = target.loop();
+        if (loop.inEventLoop()) {
+            return check.call();
+        }
+        // Binding is rare and the stack's loop never waits for a channel's.
+        try {
+            return loop.submit(check).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : new IllegalStateException(cause);
+        }
     }
 
     @Override
@@ -288,6 +397,9 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
 
     @Override
     protected void doShutdownOutput() {
+        if (!isActive()) {
+            throw new NotYetConnectedException();
+        }
         outputShutdown = true;
         stackSide.shutdownRequested = true;
         scheduleStackSide();
@@ -311,8 +423,8 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         requestStackReading(false);
     }
 
-    /** SO_KEEPALIVE changed: applied to the connection on its loop. */
-    void keepAliveChanged() {
+    /** An option of the connection changed (SO_KEEPALIVE, buffers, Nagle, ...): applied to it on its loop. */
+    void optionsChanged() {
         scheduleStackSide();
     }
 
@@ -361,8 +473,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     }
 
     private long sendBufferLimit() {
-        UserTcpStack current = stack;
-        return current == null ? 0 : current.engine().config().sendBufferBytes();
+        return stack == null ? 0 : config.getSendBufferSize();
     }
 
     private void requestStackReading(boolean wanted) {
@@ -382,6 +493,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         if (loop.inEventLoop()) {
             stackSide.run();
         } else if (stackSide.scheduled.compareAndSet(false, true)) {
+            crossLoopHandOffs.incrementAndGet();
             loop.execute(stackSide);
         }
     }
@@ -393,6 +505,9 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     private void scheduleChannelTask() {
         EventLoop loop = channelLoop;
         if (loop != null && channelTaskScheduled.compareAndSet(false, true)) {
+            if (!loop.inEventLoop()) {
+                crossLoopHandOffs.incrementAndGet();
+            }
             try {
                 loop.execute(channelTask);
             } catch (RejectedExecutionException shutDown) {
@@ -405,6 +520,9 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     protected void doRegister(ChannelPromise promise) {
         channelLoop = eventLoop();
         promise.setSuccess();
+        if (stack != null && parent() != null) {
+            stack.closeOnShutdown(this);
+        }
         // Whatever the connection reported before registration (data, FIN, closure) is processed now.
         channelTaskScheduled.set(true);
         channelLoop.execute(channelTask);
@@ -427,12 +545,15 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
             releaseInbound();
             return;
         }
+        // Read before delivering: whatever the connection handed over before it ended is queued by then.
+        boolean connectionEnded = stackSide.closed;
         deliverInbound();
         if (stackSide.peerShutdown && stackSide.inbound.isEmpty() && !peerShutdownHandled) {
             peerShutdownHandled = true;
             peerShutdown();
         }
-        if (stackSide.closed && open && (stackSide.closeCause != null || stackSide.inbound.isEmpty())) {
+        // As on Linux, data that arrived before a reset is read before the reset is reported.
+        if (connectionEnded && open && (stackSide.inbound.isEmpty() || inputShutdown)) {
             Throwable cause = stackSide.closeCause;
             releaseInbound();
             if (cause != null) {
@@ -548,6 +669,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                     doBind(localAddress);
                 }
                 int destination = Ipv4Address.fromInetAddress(target.getAddress());
+                UserTcpStacks.startForLoop(eventLoop());
                 if (stack == null) {
                     try {
                         stack = UserTcpStacks.route(destination);
@@ -555,6 +677,8 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                         throw new NoRouteToHostException(e.getMessage());
                     }
                 }
+                TcpConnectionOptions options = config.connectionOptions(stack.engine());
+                stack.closeOnShutdown(UserTcpSocketChannel.this);
                 remote = target;
                 connectPromise = promise;
                 promise.addListener(done -> {
@@ -574,7 +698,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                         }
                     }, timeoutMillis, TimeUnit.MILLISECONDS);
                 }
-                stackSide.connectTo(destination, target.getPort());
+                stackSide.connectTo(destination, target.getPort(), options);
             } catch (Exception e) {
                 connectPromise = null;
                 promise.tryFailure(annotate(e, remoteAddress));
@@ -619,7 +743,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         private boolean finBehindQueuedData;
 
         /** Active open, run on the stack's loop; the outcome comes back as events. */
-        void connectTo(int destination, int port) {
+        void connectTo(int destination, int port, TcpConnectionOptions options) {
             UserTcpStack target = stack;
             Runnable open = () -> {
                 if (closeRequested) {
@@ -627,9 +751,11 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                 }
                 try {
                     int source = target.stack().config().localAddress();
-                    connection = target.engine().connect(source, destination, port, this);
+                    InetSocketAddress bound = local;
+                    connection = target.engine().connect(source, bound == null ? 0 : bound.getPort(), destination,
+                            port, options, this);
                     connection.setAutoRead(false);
-                    applyKeepAlive();
+                    applyOptions();
                     local = new InetSocketAddress(Ipv4Address.toInetAddress(source), connection.localPort());
                 } catch (IllegalStateException e) {
                     closeCause = new BindException("cannot connect: " + e.getMessage());
@@ -651,7 +777,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                 // Accepted from a listener: nothing is read until the channel is registered and asks.
                 this.connection = connection;
                 connection.setAutoRead(false);
-                applyKeepAlive();
+                applyOptions();
                 local = new InetSocketAddress(Ipv4Address.toInetAddress(connection.localAddress()),
                         connection.localPort());
                 remote = new InetSocketAddress(Ipv4Address.toInetAddress(connection.remoteAddress()),
@@ -718,6 +844,11 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                 }
                 return;
             }
+            // Read before taking the data: the channel queues its data before it asks for the FIN or the close,
+            // so a request seen here has all its data in the queue. (Read after, a request made while this task
+            // runs would overtake data queued just before it, and a close with linger 0 would reset it away.)
+            boolean shutdownWanted = shutdownRequested;
+            boolean closeWanted = closeRequested;
             ByteBuf data;
             boolean wrote = false;
             while ((data = outbound.poll()) != null) {
@@ -732,15 +863,15 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
                     scheduleChannelTask();
                 }
             }
-            if (!closeRequested && current.isAutoRead() != wantRead) {
+            if (!closeWanted && current.isAutoRead() != wantRead) {
                 current.setAutoRead(wantRead);
             }
-            applyKeepAlive();
-            if (shutdownRequested && !shutdownDone) {
+            applyOptions();
+            if (shutdownWanted && !shutdownDone) {
                 shutdownDone = true;
                 current.shutdownOutput();
             }
-            if (closeRequested && !closeDone) {
+            if (closeWanted && !closeDone) {
                 closeDone = true;
                 current.setLingerZero(lingerZero);
                 current.close();
@@ -749,12 +880,15 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
             }
         }
 
-        private void applyKeepAlive() {
+        private void applyOptions() {
             boolean wanted = config.isKeepAlive();
             if (connection != null && (!keepAliveKnown || wanted != keepAliveApplied)) {
                 keepAliveKnown = true;
                 keepAliveApplied = wanted;
                 connection.setKeepAlive(wanted);
+            }
+            if (connection != null) {
+                config.applyTo(connection);
             }
         }
 

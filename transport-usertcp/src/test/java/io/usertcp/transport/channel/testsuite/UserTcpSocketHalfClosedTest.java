@@ -5,9 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.socket.SocketHalfClosedTest;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
@@ -23,12 +20,5 @@ class UserTcpSocketHalfClosedTest extends SocketHalfClosedTest {
     protected void configure(ServerBootstrap server, Bootstrap client, ByteBufAllocator allocator) {
         super.configure(server, client, allocator);
         UserTcpTestsuite.bindServer(server);
-    }
-
-    @Test
-    @Disabled("blocked by engine: a RST makes TcpConnection.terminate release the data queued for a channel that is "
-            + "not reading yet; the kernel keeps it readable before reporting the reset")
-    @Override
-    public void testAutoCloseFalseDoesShutdownOutput(TestInfo testInfo) {
     }
 }
