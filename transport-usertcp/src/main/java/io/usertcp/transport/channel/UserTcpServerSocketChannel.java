@@ -1,6 +1,7 @@
 package io.usertcp.transport.channel;
 
 import io.netty.channel.AbstractServerChannel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
@@ -110,6 +111,7 @@ public final class UserTcpServerSocketChannel extends AbstractServerChannel impl
         }
         boolean wildcard = address.isAnyLocalAddress();
         int ip = wildcard ? Ipv4Address.UNSPECIFIED : Ipv4Address.fromInetAddress(address);
+        UserTcpStacks.startForLoop(eventLoop());
         List<UserTcpStack> stacks;
         if (wildcard) {
             stacks = UserTcpStacks.all();
@@ -155,7 +157,8 @@ public final class UserTcpServerSocketChannel extends AbstractServerChannel impl
         TcpEngine engine = stack.engine();
         TcpListener listener = onStack(stack, () -> {
             try {
-                return engine.listen(ip, port, config.getBacklog(), opened -> acceptable(stack, opened));
+                return engine.listen(ip, port, config.getBacklog(), config.listenerOptions(engine),
+                        opened -> acceptable(stack, opened));
             } catch (IllegalStateException e) {
                 return null;
             }
@@ -165,6 +168,29 @@ public final class UserTcpServerSocketChannel extends AbstractServerChannel impl
                     + stack);
         }
         listenings.add(new Listening(stack, listener));
+        stack.closeOnShutdown(this);
+    }
+
+    /**
+     * An option for accepted connections changed: every listener takes it for the connections it opens from now
+     * on. Waits for each stack's loop, as binding does, so an unknown congestion control fails the caller.
+     *
+     * @throws IllegalArgumentException if a stack has no congestion control of the name set
+     */
+    void listenerOptionsChanged() {
+        for (Listening listening : listenings) {
+            TcpListener listener = listening.listener;
+            try {
+                onStack(listening.stack, () -> {
+                    listener.setOptions(config.listenerOptions(listening.stack.engine()));
+                    return null;
+                });
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ChannelException("cannot apply the option to " + listening.stack, e);
+            }
+        }
     }
 
     /** Runs {@code call} on the stack's loop and waits for it: binding is rare and the stack never waits for us. */

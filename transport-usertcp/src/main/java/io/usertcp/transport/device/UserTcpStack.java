@@ -1,19 +1,32 @@
 package io.usertcp.transport.device;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.usertcp.capture.PcapCapture;
+import io.usertcp.capture.PcapWriterConfig;
 import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.stack.StackPipeline;
+import io.usertcp.tcp.TcpConnection;
 import io.usertcp.tcp.TcpEngine;
+import io.usertcp.tcp.TcpState;
 import io.usertcp.tcp.TcpStackConfig;
 import io.usertcp.tcp.handler.TcpHandlers;
+import io.usertcp.testing.network.LinkImpairment;
 import io.usertcp.timer.DrivenTimers;
+import io.usertcp.transport.loop.ShutdownParticipant;
 import io.usertcp.transport.loop.UserTcpIoHandler;
+import io.usertcp.transport.management.StackMonitor;
 import io.usertcp.transport.tap.TapDevice;
 import io.usertcp.transport.tap.TapDeviceException;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -23,6 +36,12 @@ import java.util.concurrent.RejectedExecutionException;
  * started it answers ARP and ping for its address and takes TCP connections and listeners through
  * {@link #engine()}, on its loop ({@link #loop()}); it sends a gratuitous ARP as it starts. {@link #close()} stops
  * it and closes the device.
+ *
+ * <p>The stack winds down with its loop ({@link ShutdownParticipant}): when the loop's group shuts down
+ * gracefully, the channels over the stack close ({@link #closeOnShutdown}) and with them their connections, each
+ * with a FIN after its queued data, as when a process exits on Linux; the loop runs the close handshakes within
+ * the shutdown's quiet period and timeout. When the loop ends, connections the application closed are forgotten
+ * without a word (their FIN has gone), any other is reset, and the device is closed.
  *
  * <pre>{@code
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, UserTcpIoHandler.newFactory());
@@ -38,12 +57,17 @@ public final class UserTcpStack implements AutoCloseable {
     private final StackPipeline stack;
     private final TcpEngine engine;
     private final DrivenTimers timers;
+    private final StackMonitor monitor;
+    /** Channels to close when the loop shuts down; each leaves the set as it closes. */
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final ShutdownParticipant shutdown = new Shutdown();
 
     private UserTcpStack(TapDeviceChannel channel, StackPipeline stack, TcpEngine engine) {
         this.channel = channel;
         this.stack = stack;
         this.engine = engine;
         this.timers = new EngineTimers(engine);
+        this.monitor = new StackMonitor(channel.device().name(), channel, stack, engine);
     }
 
     /**
@@ -59,8 +83,17 @@ public final class UserTcpStack implements AutoCloseable {
     /** As {@link #open(String, StackConfig, EventLoop)}, with TCP settings of the caller's. */
     public static UserTcpStack open(String deviceName, StackConfig config, TcpStackConfig tcpConfig, EventLoop loop)
             throws TapDeviceException {
+        return open(deviceName, config, tcpConfig, LinkImpairment.NONE, loop);
+    }
+
+    /**
+     * As {@link #open(String, StackConfig, TcpStackConfig, EventLoop)}, with the link impaired as netem would
+     * impair it (a testing aid; {@link LinkImpairment#NONE} for a plain link).
+     */
+    public static UserTcpStack open(String deviceName, StackConfig config, TcpStackConfig tcpConfig,
+                                    LinkImpairment impairment, EventLoop loop) throws TapDeviceException {
         checkLoop(loop);
-        return start(TapDevice.open(deviceName), config, tcpConfig, loop);
+        return start(TapDevice.open(deviceName), config, tcpConfig, impairment, loop);
     }
 
     /** TCP defaults ({@link TcpStackConfig#defaults()}) on the link MTU of {@code config}. */
@@ -74,10 +107,10 @@ public final class UserTcpStack implements AutoCloseable {
      *
      * @param config the stack's address, link and limits; its MAC must differ from the kernel side's
      *               ({@link TapDevice#macAddress()}) and its MTU may not exceed the device's
-     * @param loop   a loop of a group made with {@link UserTcpIoHandler#newFactory()}; not the caller's own thread,
-     *               since this waits for the registration
+     * @param loop   a loop of a group made with {@link UserTcpIoHandler#newFactory()}; called from another thread
+     *               this waits for the registration, called on {@code loop} it completes at once
      * @throws IllegalArgumentException if the loop or the config cannot work with this device
-     * @throws IllegalStateException    if called on {@code loop}, or the registration fails
+     * @throws IllegalStateException    if the registration fails
      */
     public static UserTcpStack start(TapDevice device, StackConfig config, EventLoop loop) {
         return start(device, config, config == null ? null : tcpDefaults(config), loop);
@@ -88,34 +121,67 @@ public final class UserTcpStack implements AutoCloseable {
      * exceed the stack's.
      */
     public static UserTcpStack start(TapDevice device, StackConfig config, TcpStackConfig tcpConfig, EventLoop loop) {
+        return start(device, config, tcpConfig, LinkImpairment.NONE, loop);
+    }
+
+    /**
+     * As {@link #start(TapDevice, StackConfig, TcpStackConfig, EventLoop)}, with the link impaired as netem would
+     * impair it: the impairment handlers go between the device and the Ethernet layer (a testing aid;
+     * {@link LinkImpairment#NONE} installs nothing).
+     */
+    public static UserTcpStack start(TapDevice device, StackConfig config, TcpStackConfig tcpConfig,
+                                     LinkImpairment impairment, EventLoop loop) {
         Objects.requireNonNull(device, "device");
         try {
             checkLoop(loop);
             checkConfig(device, config);
             Objects.requireNonNull(tcpConfig, "tcpConfig");
+            Objects.requireNonNull(impairment, "impairment");
             if (tcpConfig.mtu() > config.mtu()) {
                 throw new IllegalArgumentException("TCP MTU " + tcpConfig.mtu() + " exceeds the stack MTU "
                         + config.mtu());
-            }
-            if (loop.inEventLoop()) {
-                throw new IllegalStateException("UserTcpStack.start waits for the registration, so it cannot run on"
-                        + " the loop it registers with");
             }
             TapDeviceChannel channel = new TapDeviceChannel(device);
             StackPipeline stack = StackPipeline.install(channel.pipeline(), config, loop.ticker());
             TcpEngine engine = new TcpEngine(tcpConfig, loop.ticker(), channel.alloc());
             TcpHandlers.addLast(channel.pipeline(), engine);
-            ChannelFuture registered = loop.register(channel).awaitUninterruptibly();
+            impairment.install(channel.pipeline(), loop.ticker());
+            // On its own loop a registration completes within the call.
+            ChannelFuture registered = loop.register(channel);
+            if (!loop.inEventLoop()) {
+                registered.awaitUninterruptibly();
+            }
             if (!registered.isSuccess()) {
-                channel.close().awaitUninterruptibly();
+                channel.close();
                 throw new IllegalStateException("cannot register " + channel + " with " + loop, registered.cause());
             }
             UserTcpStack started = new UserTcpStack(channel, stack, engine);
-            loop.submit(() -> channel.ioHandler().addTimers(started.timers)).awaitUninterruptibly();
+            if (loop.inEventLoop()) {
+                started.joinLoop();
+            } else {
+                loop.submit(started::joinLoop).awaitUninterruptibly();
+            }
+            started.monitor.register();
+            channel.closeFuture().addListener(closed -> started.monitor.unregister());
             return started;
         } catch (RuntimeException e) {
             device.close();
             throw e;
+        }
+    }
+
+    private void joinLoop() {
+        channel.ioHandler().addTimers(timers);
+        channel.ioHandler().addShutdownParticipant(shutdown);
+    }
+
+    /**
+     * Closes {@code channel}, a channel over this stack, when the stack's loop shuts down gracefully, so its
+     * connection ends with a FIN; forgotten once the channel closes. Call once the channel is registered.
+     */
+    public void closeOnShutdown(Channel channel) {
+        if (channels.add(channel)) {
+            channel.closeFuture().addListener(closed -> channels.remove(channel));
         }
     }
 
@@ -131,6 +197,25 @@ public final class UserTcpStack implements AutoCloseable {
     /** The TCP engine; use it on {@link #loop()} only. */
     public TcpEngine engine() {
         return engine;
+    }
+
+    /**
+     * Counters, connection listing and captures, readable from any thread; also registered as the JMX MXBean
+     * {@code io.usertcp:type=Stack,name=<device>} while the stack runs.
+     */
+    public StackMonitor monitor() {
+        return monitor;
+    }
+
+    /**
+     * Starts a pcap capture of every frame the stack reads and writes, rotated at the config's size cap; closing
+     * the returned capture stops it, and so does closing the stack.
+     *
+     * @throws IOException           if the file cannot be created
+     * @throws IllegalStateException if a capture is already running
+     */
+    public PcapCapture startCapture(PcapWriterConfig config) throws IOException {
+        return monitor.startCapture(config);
     }
 
     /** The event loop the stack runs on, where its engine, connections and listeners live. */
@@ -150,6 +235,7 @@ public final class UserTcpStack implements AutoCloseable {
      */
     @Override
     public void close() {
+        monitor.unregister();
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             stop();
@@ -170,8 +256,61 @@ public final class UserTcpStack implements AutoCloseable {
         if (channel.isActive()) {
             engine.close();
             channel.ioHandler().removeTimers(timers);
+            channel.ioHandler().removeShutdownParticipant(shutdown);
         }
         channel.close();
+    }
+
+    /** The stack's part in its loop's shutdown (see the class comment); on the loop thread. */
+    private final class Shutdown implements ShutdownParticipant {
+        private final List<TcpConnection> open = new ArrayList<>();
+        private boolean closing;
+
+        @Override
+        public boolean closeGracefully() {
+            for (Channel owned : channels) {
+                if (owned.isRegistered()) {
+                    owned.close();
+                } else {
+                    owned.unsafe().closeForcibly();
+                }
+            }
+            closing = false;
+            engine.forEachConnection(this::noteClosing);
+            return closing;
+        }
+
+        private void noteClosing(TcpConnection connection) {
+            // RFC 9293 3.10.7.4: TIME-WAIT only guards against old duplicates; the close handshake is done.
+            closing |= connection.state() != TcpState.TIME_WAIT;
+        }
+
+        @Override
+        public void closeNow() {
+            for (Channel owned : channels) {
+                if (!owned.isRegistered() || owned.eventLoop() == loop()) {
+                    // Tasks queued on an ending loop never run: close here, releasing what the channel holds.
+                    owned.unsafe().closeForcibly();
+                } else {
+                    owned.close();
+                }
+            }
+            open.clear();
+            engine.forEachConnection(open::add);
+            for (TcpConnection connection : open) {
+                if (connection.isApplicationClosed()) {
+                    connection.terminate(null);
+                }
+            }
+            open.clear();
+            monitor.unregister();
+            stop();
+        }
+
+        @Override
+        public String toString() {
+            return "Shutdown of " + UserTcpStack.this;
+        }
     }
 
     @Override

@@ -12,6 +12,9 @@ import io.netty.util.concurrent.Ticker;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.usertcp.timer.DrivenTimers;
+import io.usertcp.transport.UserTcpConfig;
+import io.usertcp.transport.UserTcpStacks;
+import io.usertcp.transport.tap.TapDevice;
 import jnr.ffi.Pointer;
 
 import java.io.IOException;
@@ -28,6 +31,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * (TAP queues) and an eventfd that other threads write to wake it, hands readiness to the handles, and drives
  * the {@link DrivenTimers} added to it. Give {@link #newFactory()} to a {@code MultiThreadIoEventLoopGroup}; each
  * loop thread gets its own handler.
+ *
+ * <h2>The fast path: a group that runs its stack</h2>
+ * A group made with {@link #newFactory(UserTcpConfig)} runs the stack of that config itself:
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, UserTcpIoHandler.newFactory(
+ *         UserTcpConfig.builder("tap0", "198.18.0.2/24").build()));
+ * new ServerBootstrap().group(group).channel(UserTcpServerSocketChannel.class)...bind(8080);
+ * ...
+ * group.shutdownGracefully();
+ * }</pre>
+ * The first channel of the group that binds or connects opens the device and starts the stack on the group's
+ * first loop, on that loop's thread: a device that cannot be opened fails that bind or connect with the
+ * {@link io.usertcp.transport.tap.TapDeviceException}, and the loop goes on. Channels on the stack's loop call
+ * their connections directly, with no hand-off between threads. With one loop that is every channel, the
+ * accepted ones included ({@code ServerBootstrap} registers each child with {@code childGroup.next()}, which a
+ * one-loop group answers with its loop). With more loops, the first still owns the one device and stack (a TAP
+ * queue per loop is for later) and channels on the others work through the same hand-off as channels on NIO
+ * loops: the group works at any size, as a default-sized group is what users create first, but only one loop
+ * carries I/O, so use one.
+ *
+ * <p>{@code shutdownGracefully()} closes every channel over the stack, so each connection ends with a FIN after
+ * its queued data (unread received data still makes it a RST, RFC 2525 2.17, as on Linux); the loop runs the
+ * close handshakes for as long as they make progress within the quiet period, up to the timeout, then closes
+ * the device ({@link ShutdownParticipant}).
  *
  * <p>One {@link #run} is one loop iteration: wait (bounded by the next scheduled task and the next timer of
  * every {@link DrivenTimers}; no wait at all while tasks are pending), dispatch each ready handle once (a TAP
@@ -71,6 +98,8 @@ public final class UserTcpIoHandler implements IoHandler {
     private static final int WAITING = 1;
     private static final int EVENTFD_COUNTER_SIZE = 8;
     private static final DrivenTimers[] NO_TIMERS = new DrivenTimers[0];
+    private static final ShutdownParticipant[] NO_PARTICIPANTS = new ShutdownParticipant[0];
+    private static final Runnable ACTIVITY = () -> { };
 
     private final ThreadAwareExecutor executor;
     /** The loop's clock, taken in {@link #initialize()}: ManualIoEventLoop sets its ticker after making us. */
@@ -93,6 +122,10 @@ public final class UserTcpIoHandler implements IoHandler {
     private Registration[] registrations = new Registration[4];
     private int[] generations = new int[4];
     private DrivenTimers[] timers = NO_TIMERS;
+    private ShutdownParticipant[] participants = NO_PARTICIPANTS;
+    /** What the last {@link #run} handled: ready handles plus expired timers. */
+    private int lastHandled;
+    private boolean shutdownSeen;
 
     private UserTcpIoHandler(ThreadAwareExecutor executor, int maxEvents) {
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -122,6 +155,23 @@ public final class UserTcpIoHandler implements IoHandler {
     /** Handlers taking up to {@value #DEFAULT_MAX_EVENTS} readiness events per wait. */
     public static IoHandlerFactory newFactory() {
         return newFactory(DEFAULT_MAX_EVENTS);
+    }
+
+    /**
+     * Handlers whose group runs the stack {@code config} describes, on the device it names (see the class
+     * comment): {@code new MultiThreadIoEventLoopGroup(1, UserTcpIoHandler.newFactory(config))}.
+     */
+    public static IoHandlerFactory newFactory(UserTcpConfig config) {
+        return UserTcpStacks.ioHandlerFactory(config, null);
+    }
+
+    /**
+     * As {@link #newFactory(UserTcpConfig)}, on a device opened already (by a process that then dropped its
+     * privileges, or whose kernel side was moved to another network namespace); the group's stack owns it and
+     * closes it when the group shuts down.
+     */
+    public static IoHandlerFactory newFactory(UserTcpConfig config, TapDevice device) {
+        return UserTcpStacks.ioHandlerFactory(config, Objects.requireNonNull(device, "device"));
     }
 
     /** Handlers taking up to {@code maxEvents} readiness events per wait (at least 1). */
@@ -167,6 +217,7 @@ public final class UserTcpIoHandler implements IoHandler {
         if (report) {
             context.reportActiveIoTime(ticker.nanoTime() - start);
         }
+        lastHandled = handled;
         return handled;
     }
 
@@ -270,6 +321,35 @@ public final class UserTcpIoHandler implements IoHandler {
         return false;
     }
 
+    /**
+     * Winds {@code participant} down with this loop: {@link ShutdownParticipant#closeGracefully} on every
+     * iteration of a graceful shutdown, {@link ShutdownParticipant#closeNow} when the loop ends. Call on the loop
+     * thread.
+     */
+    public void addShutdownParticipant(ShutdownParticipant participant) {
+        Objects.requireNonNull(participant, "participant");
+        checkInLoop("addShutdownParticipant");
+        ShutdownParticipant[] grown = Arrays.copyOf(participants, participants.length + 1);
+        grown[grown.length - 1] = participant;
+        participants = grown;
+    }
+
+    /** Stops winding {@code participant} down with this loop; returns whether it was added. Call on the loop thread. */
+    public boolean removeShutdownParticipant(ShutdownParticipant participant) {
+        checkInLoop("removeShutdownParticipant");
+        ShutdownParticipant[] current = participants;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == participant) {
+                ShutdownParticipant[] shrunk = new ShutdownParticipant[current.length - 1];
+                System.arraycopy(current, 0, shrunk, 0, i);
+                System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+                participants = shrunk;
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public IoRegistration register(IoHandle handle) throws IOException {
         UserTcpIoHandle userTcpHandle = cast(handle);
@@ -292,19 +372,41 @@ public final class UserTcpIoHandler implements IoHandler {
         return UserTcpIoHandle.class.isAssignableFrom(handleType);
     }
 
-    /** Closes every registered handle, as Netty's handlers do when their loop shuts down. */
+    /**
+     * Called on every iteration while the loop shuts down. The shutdown participants close gracefully first (a
+     * stack sends its FINs through its device), so the handles close only once none is closing any more. While
+     * one is, each iteration that handled I/O or timers queues a task: Netty counts it as activity, so the quiet
+     * period restarts and the loop keeps running the close handshakes, up to the shutdown timeout. An idle
+     * iteration queues nothing, so a peer that never answers holds the loop no longer than the quiet period.
+     */
     @Override
     public void prepareToDestroy() {
-        closeRegisteredHandles();
+        boolean closing = false;
+        for (ShutdownParticipant participant : participants) {
+            closing |= participant.closeGracefully();
+        }
+        if (!closing) {
+            closeRegisteredHandles();
+        } else if (!shutdownSeen || lastHandled > 0) {
+            executor.execute(ACTIVITY);
+        }
+        shutdownSeen = true;
     }
 
     /**
-     * Closes what is still registered, then the eventfd and the epoll descriptor. Netty skips
-     * {@link #prepareToDestroy} when the shutdown request lands while the loop runs tasks, so handles are closed
-     * here as well.
+     * Ends the shutdown participants, closes what is still registered, then the eventfd and the epoll descriptor.
+     * Netty skips {@link #prepareToDestroy} when the shutdown request lands while the loop runs tasks (and a
+     * shutdown with no quiet period ends after one iteration), so participants end and handles close here too.
      */
     @Override
     public void destroy() {
+        for (ShutdownParticipant participant : participants.clone()) {
+            try {
+                participant.closeNow();
+            } catch (RuntimeException e) {
+                LOGGER.warn("{} failed to close as its loop ended", participant, e);
+            }
+        }
         closeRegisteredHandles();
         synchronized (eventFdLock) {
             if (eventFdClosed) {

@@ -13,18 +13,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
 import io.usertcp.testing.host.BackgroundProcess;
 import io.usertcp.testing.host.CommandResult;
@@ -36,12 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -66,7 +55,6 @@ class KernelPeerTest {
 
     private StackOnKernelLink fixture;
     private EventLoopGroup nio;
-    private Path peerScript;
 
     @BeforeEach
     void start() throws Exception {
@@ -74,10 +62,6 @@ class KernelPeerTest {
         HostRequirements.assumeCommands("curl", "python3", "sysctl");
         fixture = StackOnKernelLink.start("kernel-peer");
         nio = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        peerScript = Files.createTempFile("kernel_peer", ".py");
-        try (InputStream script = KernelPeerTest.class.getResourceAsStream("kernel_peer.py")) {
-            Files.copy(script, peerScript, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     @AfterEach
@@ -85,9 +69,6 @@ class KernelPeerTest {
         try {
             if (nio != null) {
                 nio.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
-            }
-            if (peerScript != null) {
-                Files.deleteIfExists(peerScript);
             }
         } finally {
             if (fixture != null) {
@@ -103,7 +84,8 @@ class KernelPeerTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096), new Hello());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096),
+                                new HelloHttpHandler("hello from usertcp: "));
                     }
                 }).bind(KernelLink.STACK_ADDRESS, 0).sync().channel();
         try {
@@ -125,7 +107,8 @@ class KernelPeerTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096), new Hello());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096),
+                                new HelloHttpHandler("hello from usertcp: "));
                     }
                 }).bind(0).sync().channel();
         try {
@@ -148,9 +131,9 @@ class KernelPeerTest {
                 .childHandler(new Echo()).bind(KernelLink.STACK_ADDRESS, 0).sync().channel();
         try {
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            CommandResult client = fixture.link().namespace().exec(Duration.ofSeconds(100), "python3",
-                    peerScript.toString(), "echo-client", KernelLink.STACK_ADDRESS, String.valueOf(port),
-                    String.valueOf(HUNDRED_MEGABYTES), String.valueOf(SEED));
+            CommandResult client = fixture.runKernelPeer(Duration.ofSeconds(100), "echo-client",
+                    KernelLink.STACK_ADDRESS, String.valueOf(port), String.valueOf(HUNDRED_MEGABYTES),
+                    String.valueOf(SEED));
 
             assertTrue(client.succeeded(), client.describe());
             String[] words = client.stdout().strip().split(" ");
@@ -166,7 +149,7 @@ class KernelPeerTest {
     @Timeout(120)
     void clientSendsAHundredMegabytesToAKernelServer() throws Exception {
         int port = 7001;
-        BackgroundProcess sink = startPeer("sink-server", String.valueOf(port));
+        BackgroundProcess sink = fixture.startKernelPeer("sink-server", String.valueOf(port));
         Upload upload = new Upload(HUNDRED_MEGABYTES);
         Channel client = new Bootstrap().group(nio).channel(UserTcpSocketChannel.class).handler(upload)
                 .connect(KernelLink.KERNEL_ADDRESS, port).sync().channel();
@@ -183,7 +166,7 @@ class KernelPeerTest {
     @Timeout(120)
     void clientOnTheStackLoopReceivesAHundredMegabytesFromAKernelServer() throws Exception {
         int port = 7002;
-        BackgroundProcess source = startPeer("source-server", String.valueOf(port),
+        BackgroundProcess source = fixture.startKernelPeer("source-server", String.valueOf(port),
                 String.valueOf(HUNDRED_MEGABYTES), String.valueOf(SEED));
         Download download = new Download();
         new Bootstrap().group(fixture.loop()).channel(UserTcpSocketChannel.class)
@@ -213,7 +196,7 @@ class KernelPeerTest {
     @Timeout(30)
     void resetByTheKernelSurfacesAsConnectionResetByPeer() throws Exception {
         int port = 7004;
-        startPeer("reset-server", String.valueOf(port));
+        fixture.startKernelPeer("reset-server", String.valueOf(port));
         CompletableFuture<Throwable> caught = new CompletableFuture<>();
         Channel client = new Bootstrap().group(nio).channel(UserTcpSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter() {
@@ -234,7 +217,7 @@ class KernelPeerTest {
     @Timeout(30)
     void connectsGetDistinctEphemeralPorts() throws Exception {
         int port = 7005;
-        startPeer("sink-server", String.valueOf(port));
+        fixture.startKernelPeer("sink-server", String.valueOf(port));
         Channel first = new Bootstrap().group(nio).channel(UserTcpSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter()).connect(KernelLink.KERNEL_ADDRESS, port).sync().channel();
         int firstPort = ((InetSocketAddress) first.localAddress()).getPort();
@@ -247,33 +230,6 @@ class KernelPeerTest {
         assertNotEquals(0, firstPort);
     }
 
-    private BackgroundProcess startPeer(String... arguments) throws InterruptedException {
-        String[] command = new String[arguments.length + 2];
-        command[0] = "python3";
-        command[1] = peerScript.toString();
-        System.arraycopy(arguments, 0, command, 2, arguments.length);
-        BackgroundProcess process = fixture.link().namespace().start(command);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!process.output().contains("listening")) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("peer did not start listening: " + process.output());
-            }
-            Thread.sleep(20);
-        }
-        return process;
-    }
-
-    /** Answers every request with its path. */
-    private static final class Hello extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            ByteBuf body = Unpooled.copiedBuffer("hello from usertcp: " + request.uri(), CharsetUtil.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
 
     /** Echoes with backpressure: stops reading while the echo cannot be written; closes after the peer's FIN. */
     private static final class Echo extends ChannelInitializer<SocketChannel> {
