@@ -4,6 +4,7 @@ import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.tcp.TcpStackConfig;
+import io.usertcp.testing.network.LinkImpairment;
 
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +39,10 @@ import java.util.function.Consumer;
  *   <tr><td>{@code usertcp.keepAliveIdleSeconds}, {@code usertcp.keepAliveIntervalSeconds},
  *       {@code usertcp.keepAliveProbes}</td><td>keep-alive timing (RFC 1122 4.2.3.6)</td><td>7200, 75, 9</td></tr>
  *   <tr><td>{@code usertcp.userTimeoutMillis}</td><td>RFC 5482 user timeout, 0 for none</td><td>0</td></tr>
+ *   <tr><td>{@code usertcp.impairment}</td><td>testing aid, like netem: seeded delay, jitter, reordering,
+ *       duplication, corruption, loss and rate for the frames between the device and the stack, e.g.
+ *       {@code seed=42,delay=2ms,jitter=1ms,reorder=2%,duplicate=1%,in.corrupt=0.5%} (grammar in
+ *       {@link LinkImpairment}); never for production traffic</td><td>none</td></tr>
  * </table>
  *
  * An unknown {@code usertcp.*} property is an error, so a misspelt setting cannot pass unnoticed.
@@ -51,16 +56,18 @@ public final class UserTcpConfig {
             "usertcp.mtu", "usertcp.receiveBuffer", "usertcp.sendBuffer", "usertcp.congestionControl",
             "usertcp.nagle", "usertcp.maxConnections", "usertcp.maxListeners", "usertcp.synQueue",
             "usertcp.ephemeralPorts", "usertcp.keepAliveIdleSeconds", "usertcp.keepAliveIntervalSeconds",
-            "usertcp.keepAliveProbes", "usertcp.userTimeoutMillis");
+            "usertcp.keepAliveProbes", "usertcp.userTimeoutMillis", "usertcp.impairment");
 
     private final String deviceName;
     private final StackConfig stack;
     private final TcpStackConfig tcp;
+    private final LinkImpairment impairment;
 
-    private UserTcpConfig(String deviceName, StackConfig stack, TcpStackConfig tcp) {
+    private UserTcpConfig(String deviceName, StackConfig stack, TcpStackConfig tcp, LinkImpairment impairment) {
         this.deviceName = deviceName;
         this.stack = stack;
         this.tcp = tcp;
+        this.impairment = impairment;
     }
 
     /**
@@ -69,13 +76,20 @@ public final class UserTcpConfig {
      * @throws IllegalArgumentException if the TCP MTU exceeds the link's
      */
     public static UserTcpConfig of(String deviceName, StackConfig stack, TcpStackConfig tcp) {
+        return of(deviceName, stack, tcp, LinkImpairment.NONE);
+    }
+
+    /** As {@link #of(String, StackConfig, TcpStackConfig)}, with the link impaired for tests. */
+    public static UserTcpConfig of(String deviceName, StackConfig stack, TcpStackConfig tcp,
+                                   LinkImpairment impairment) {
         Objects.requireNonNull(deviceName, "deviceName");
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(tcp, "tcp");
+        Objects.requireNonNull(impairment, "impairment");
         if (tcp.mtu() > stack.mtu()) {
             throw new IllegalArgumentException("TCP MTU " + tcp.mtu() + " exceeds the link MTU " + stack.mtu());
         }
-        return new UserTcpConfig(deviceName, stack, tcp);
+        return new UserTcpConfig(deviceName, stack, tcp, impairment);
     }
 
     /** Whether the system properties name a stack ({@value #DEVICE} or {@value #ADDRESS} is set). */
@@ -137,6 +151,7 @@ public final class UserTcpConfig {
         }
         reader.ifPresent("usertcp.userTimeoutMillis",
                 value -> builder.tcp().userTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(Long.parseLong(value))));
+        reader.ifPresent("usertcp.impairment", value -> builder.impairment(LinkImpairment.parse(value)));
         return builder.build();
     }
 
@@ -186,11 +201,17 @@ public final class UserTcpConfig {
         return tcp;
     }
 
+    /** What the link does to frames on their way between the device and the stack; none unless testing. */
+    public LinkImpairment impairment() {
+        return impairment;
+    }
+
     @Override
     public String toString() {
         return "UserTcpConfig{device " + (deviceName.isEmpty() ? "(kernel-named)" : deviceName) + ", "
                 + Ipv4Address.format(stack.localAddress()) + '/' + stack.prefixLength() + ", mac "
-                + MacAddress.format(stack.mac()) + ", mtu " + stack.mtu() + ", " + tcp + '}';
+                + MacAddress.format(stack.mac()) + ", mtu " + stack.mtu() + ", " + tcp
+                + (impairment.isNone() ? "" : ", impaired " + impairment) + '}';
     }
 
     /** Collects the settings; the link MTU also sets the TCP MTU unless that was set on {@link #tcp()}. */
@@ -202,6 +223,7 @@ public final class UserTcpConfig {
         private long mac;
         private int gateway = Ipv4Address.UNSPECIFIED;
         private int mtu = StackConfig.DEFAULT_MTU;
+        private LinkImpairment impairment = LinkImpairment.NONE;
 
         private Builder(String deviceName, int address, int prefixLength) {
             this.deviceName = deviceName;
@@ -227,6 +249,12 @@ public final class UserTcpConfig {
             return this;
         }
 
+        /** Testing aid: impairs the link as netem would (see {@link LinkImpairment}); none by default. */
+        public Builder impairment(LinkImpairment linkImpairment) {
+            this.impairment = Objects.requireNonNull(linkImpairment, "linkImpairment");
+            return this;
+        }
+
         /** The TCP settings being built, for buffers, congestion control, limits and timers. */
         public TcpStackConfig.Builder tcp() {
             return tcp;
@@ -235,7 +263,7 @@ public final class UserTcpConfig {
         /** @throws IllegalArgumentException naming the first setting out of range */
         public UserTcpConfig build() {
             StackConfig stack = StackConfig.builder(address, prefixLength, mac).gateway(gateway).mtu(mtu).build();
-            return of(deviceName, stack, tcp.build());
+            return of(deviceName, stack, tcp.build(), impairment);
         }
     }
 

@@ -8,38 +8,56 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import io.usertcp.codec.ethernet.EthernetFrame;
 
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test support: impairs the frames written through it (outbound only; inbound passes untouched), as a lossy,
- * slow, reordering link would, following an {@link ImpairmentConfig}. Place it between the device and the
- * stack's Ethernet layer. Every random choice comes from one generator seeded at construction, and time
- * from the given {@link Ticker}, so a run on a mock ticker is the same for the same seed.
+ * Test support: impairs the frames of one direction as a lossy, slow, reordering link would, following an
+ * {@link ImpairmentConfig}: the frames written through it ({@link Direction#OUTBOUND}) or the frames read
+ * through it ({@link Direction#INBOUND}); the other direction passes untouched. Place it between the device and
+ * the stack's Ethernet layer, one handler per impaired direction. Every random choice comes from one generator
+ * seeded at construction, and time from the given {@link Ticker} (the event loop's), so a run on a mock ticker
+ * is the same for the same seed.
  *
  * <p>Per frame, in this order: loss; duplication (the copy then goes through the rest independently);
  * corruption (one bit flipped after the Ethernet header of an IPv4 frame, in a copy, so the checksums of
  * IPv4, ICMP or TCP catch it: a flipped Ethernet header or ARP packet is what a real link's FCS would discard,
  * and a TAP has none); the link rate (the frame waits until the link is free, then occupies it for its
- * length) and queue limit; delay, jitter and reordering. Frames due later are held and written from a task
- * scheduled on the channel's event loop, then flushed. The write's promise succeeds when the frame is
- * accepted, whatever happens to it afterwards, as for a datagram sent on a real link.
+ * length) and queue limit; delay, jitter (order-keeping if {@link ImpairmentConfig#jitterKeepsOrder()}) and
+ * reordering. A frame due at once, with no held frame due before it,
+ * passes straight on. Frames due later are held and passed on from a task scheduled on the channel's event
+ * loop, followed by one flush (outbound) or one {@code channelReadComplete} (inbound) per release. A write's
+ * promise succeeds when the frame is accepted, whatever happens to it afterwards, as for a datagram sent on a
+ * real link.
  *
- * <p>Test support, not for the data path: held frames cost a small object each. Not sharable.
+ * <p>Test support, not for the data path: a held frame costs a queue entry, recycled once the frame leaves;
+ * the release task is scheduled anew whenever the earliest due time changes. Not sharable.
  */
 public final class ImpairmentHandler extends ChannelDuplexHandler {
+    /** Which frames a handler impairs. */
+    public enum Direction {
+        /** Frames read from the device, before the stack sees them. */
+        INBOUND,
+        /** Frames the stack writes, before the device sends them. */
+        OUTBOUND
+    }
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+    private final Direction direction;
     private final ImpairmentConfig config;
     private final Ticker ticker;
     private final SplittableRandom random;
     private final PriorityQueue<HeldFrame> held = new PriorityQueue<>();
+    private final ArrayDeque<HeldFrame> spare = new ArrayDeque<>();
     private final Runnable releaseDue = this::releaseDue;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> release;
     private long releaseAt;
     private long linkFreeAt;
+    private long lastInOrderArrival;
     private long sequence;
 
     private long framesIn;
@@ -50,11 +68,18 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
     private long queueDropped;
     private long delivered;
 
+    /** Impairs the frames written through it. */
     public ImpairmentHandler(ImpairmentConfig config, long seed, Ticker ticker) {
+        this(Direction.OUTBOUND, config, seed, ticker);
+    }
+
+    public ImpairmentHandler(Direction direction, ImpairmentConfig config, long seed, Ticker ticker) {
+        this.direction = direction;
         this.config = config;
         this.ticker = ticker;
         this.random = new SplittableRandom(seed);
         linkFreeAt = ticker.nanoTime();
+        lastInOrderArrival = linkFreeAt;
     }
 
     @Override
@@ -75,14 +100,26 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof ByteBuf)) {
-            ctx.write(msg, promise);
-            return;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (direction == Direction.INBOUND && msg instanceof ByteBuf) {
+            accept((ByteBuf) msg);
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        ByteBuf frame = (ByteBuf) msg;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (direction == Direction.OUTBOUND && msg instanceof ByteBuf) {
+            promise.trySuccess();
+            accept((ByteBuf) msg);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private void accept(ByteBuf frame) {
         framesIn++;
-        promise.trySuccess();
         if (chance(config.lossPercent())) {
             lost++;
             frame.release();
@@ -103,28 +140,52 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
             corrupted++;
             frame = flipOneBit(frame);
         }
-        if (held.size() >= config.queueLimit()) {
-            queueDropped++;
-            frame.release();
-            return;
-        }
         long now = ticker.nanoTime();
         long sent = now;
         if (config.bytesPerSecond() > 0) {
             long start = linkFreeAt - now > 0 ? linkFreeAt : now;
             sent = start + frame.readableBytes() * NANOS_PER_SECOND / config.bytesPerSecond();
-            linkFreeAt = sent;
         }
         long arrival = sent + config.delayNanos();
         if (config.jitterNanos() > 0) {
             arrival += random.nextLong(config.jitterNanos() + 1);
         }
-        if (chance(config.reorderPercent())) {
+        boolean reorder = chance(config.reorderPercent());
+        if (reorder) {
             reordered++;
             arrival += config.reorderHoldNanos();
+        } else if (config.jitterKeepsOrder() && arrival - lastInOrderArrival < 0) {
+            arrival = lastInOrderArrival;
         }
-        held.add(new HeldFrame(arrival, sequence++, frame));
+        if (arrival - now <= 0 && (held.isEmpty() || held.peek().arrivalNanos - now > 0)) {
+            if (!reorder) {
+                lastInOrderArrival = arrival;
+            }
+            delivered++;
+            pass(frame);
+            return;
+        }
+        if (held.size() >= config.queueLimit()) {
+            queueDropped++;
+            frame.release();
+            return;
+        }
+        // A dropped frame never occupied the link, so only a held one moves the time it is free again.
+        linkFreeAt = sent;
+        if (!reorder) {
+            lastInOrderArrival = arrival;
+        }
+        HeldFrame entry = spare.poll();
+        held.add(entry == null ? new HeldFrame(arrival, sequence++, frame) : entry.reuse(arrival, sequence++, frame));
         schedule(now);
+    }
+
+    private void pass(ByteBuf frame) {
+        if (direction == Direction.INBOUND) {
+            ctx.fireChannelRead(frame);
+        } else {
+            ctx.write(frame, ctx.voidPromise());
+        }
     }
 
     private boolean chance(double percent) {
@@ -164,15 +225,25 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
         while ((next = held.peek()) != null && next.arrivalNanos - now <= 0) {
             held.poll();
             delivered++;
-            ctx.write(next.frame, ctx.voidPromise());
+            ByteBuf frame = next.frame;
+            spare.push(next.reuse(0, 0, null));
+            pass(frame);
         }
-        ctx.flush();
+        if (direction == Direction.INBOUND) {
+            ctx.fireChannelReadComplete();
+        } else {
+            ctx.flush();
+        }
         if (!held.isEmpty()) {
             schedule(now);
         }
     }
 
-    /** Frames written to this handler. */
+    public Direction direction() {
+        return direction;
+    }
+
+    /** Frames of its direction that reached this handler. */
     public long framesIn() {
         return framesIn;
     }
@@ -198,7 +269,7 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
         return queueDropped;
     }
 
-    /** Frames passed on to the device, duplicates included. */
+    /** Frames passed on (to the device, or to the stack for inbound), duplicates included. */
     public long delivered() {
         return delivered;
     }
@@ -210,21 +281,26 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
 
     @Override
     public String toString() {
-        return "ImpairmentHandler{framesIn=" + framesIn + ", lost=" + lost + ", duplicated=" + duplicated
+        return "ImpairmentHandler{" + direction + ", framesIn=" + framesIn + ", lost=" + lost + ", duplicated=" + duplicated
                 + ", corrupted=" + corrupted + ", reordered=" + reordered + ", queueDropped=" + queueDropped
                 + ", delivered=" + delivered + ", held=" + held.size() + '}';
     }
 
-    /** A frame waiting for its arrival time; ties keep the order frames were written in. */
+    /** A frame waiting for its arrival time; ties keep the order frames came in. Reused once its frame leaves. */
     private static final class HeldFrame implements Comparable<HeldFrame> {
-        final long arrivalNanos;
-        final long sequence;
-        final ByteBuf frame;
+        long arrivalNanos;
+        long sequence;
+        ByteBuf frame;
 
         HeldFrame(long arrivalNanos, long sequence, ByteBuf frame) {
-            this.arrivalNanos = arrivalNanos;
-            this.sequence = sequence;
-            this.frame = frame;
+            reuse(arrivalNanos, sequence, frame);
+        }
+
+        HeldFrame reuse(long newArrivalNanos, long newSequence, ByteBuf newFrame) {
+            arrivalNanos = newArrivalNanos;
+            sequence = newSequence;
+            frame = newFrame;
+            return this;
         }
 
         @Override
