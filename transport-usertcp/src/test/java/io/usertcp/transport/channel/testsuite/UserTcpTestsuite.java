@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
     private static final AttributeKey<InetSocketAddress> BIND = AttributeKey.valueOf("usertcp.testsuite.bind");
+    private static final AttributeKey<InetSocketAddress> CLIENT_BIND =
+            AttributeKey.valueOf("usertcp.testsuite.clientBind");
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(UserTcpTestsuite.class);
 
     private static BridgedStacks stacks;
@@ -69,6 +71,16 @@ public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallba
         return new InetSocketAddress(BridgedStacks.SERVER_ADDRESS, 0);
     }
 
+    /** What a client-only test's usertcp client binds to: its stack's address, the port chosen at connect. */
+    static InetSocketAddress clientAddress() {
+        return new InetSocketAddress(BridgedStacks.CLIENT_ADDRESS, 0);
+    }
+
+    /** What the client of a combination binds to before connecting: its stack's address, or the kernel's. */
+    static InetSocketAddress clientBindAddress(Bootstrap client) {
+        return (InetSocketAddress) client.config().attrs().get(CLIENT_BIND);
+    }
+
     private static BootstrapComboFactory<ServerBootstrap, Bootstrap> combination(String name, boolean userTcpServer,
                                                                                  boolean userTcpClient) {
         return new BootstrapComboFactory<>() {
@@ -85,8 +97,12 @@ public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallba
 
             @Override
             public Bootstrap newClientInstance() {
-                return new Bootstrap().group(workers)
-                        .channel(userTcpClient ? UserTcpSocketChannel.class : NioSocketChannel.class);
+                if (userTcpClient) {
+                    return new Bootstrap().group(workers).channel(UserTcpSocketChannel.class)
+                            .attr(CLIENT_BIND, clientAddress());
+                }
+                return new Bootstrap().group(workers).channel(NioSocketChannel.class)
+                        .attr(CLIENT_BIND, new InetSocketAddress(BridgedStacks.KERNEL_ADDRESS, 0));
             }
 
             @Override
