@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The example HTTP/1.1 server: {@code GET /}, {@code POST /echo}, {@code GET /bytes/N} and
- * {@code GET /stats} (see {@link CommandLine#USAGE}), with the same handlers on every {@link Transport}.
+ * The example HTTP/1.1 server: {@code GET /}, {@code POST /echo}, {@code GET /bytes/N},
+ * {@code GET /stats} and {@code POST /digest} (see {@link CommandLine#USAGE}), with the same handlers on every {@link Transport}.
  * Run it from the command line with {@link #main}, or from code with {@link #start}; the returned
  * handle is the running server.
  */

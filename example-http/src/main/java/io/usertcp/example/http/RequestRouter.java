@@ -22,6 +22,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * Serves one connection: routes each request and writes its response, streaming both directions.
  *
@@ -34,9 +38,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  *       are answered in order (RFC 9112 9.3.2) and never interleave with a streamed body.</li>
  * </ul>
  * {@code GET /bytes/N} is written while the channel is writable and resumed when it becomes writable
- * again. A request body over the limit ends the connection: with 413 when its Content-Length shows it
- * up front; a chunked body shows it only once the response is under way, so then by closing before the
- * response ends. Connection persistence (HTTP/1.0, {@code Connection: close}) is left to
+ * again. A {@code /digest} body is read as fast as it arrives and kept only as its running SHA-256. A
+ * request body over the limit ends the connection: with 413 when its Content-Length shows it up front; a
+ * chunked body shows it only once the response is under way, so then by closing before the response ends. Connection persistence (HTTP/1.0, {@code Connection: close}) is left to
  * {@code HttpServerKeepAliveHandler}.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
@@ -58,6 +62,9 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     // The response being written.
     private boolean responseInProgress;
     private boolean echoing;
+    private boolean digesting;
+    /** The running SHA-256 of a {@code /digest} body; made on the connection's first such request, then reused. */
+    private MessageDigest bodyDigest;
     private boolean streamingPattern;
     private long patternOffset;
     private long patternRemaining;
@@ -97,6 +104,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         closing = true;
         streamingPattern = false;
         echoing = false;
+        digesting = false;
         ctx.fireChannelInactive();
     }
 
@@ -147,17 +155,19 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
             respond(ctx, HttpResponseStatus.NOT_FOUND, "not found\n");
             return;
         }
-        if (!route.method().equals(request.method())) {
+        if (!route.accepts(request.method())) {
             FullHttpResponse response = textResponse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "method not allowed; use " + route.method() + "\n");
-            response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
+                    "method not allowed; use " + route.allowHeader() + "\n");
+            response.headers().set(HttpHeaderNames.ALLOW, route.allowHeader());
             ctx.writeAndFlush(response);
             return;
         }
         switch (route) {
             case ROOT -> serve(ctx, "Hello from usertcp example-http via " + transport.commandLineName() + "\n");
-            case STATS -> serve(ctx, stats.render(transport));
+            case STATS -> serveMetrics(ctx, stats.render(transport));
+            case CONNECTIONS -> serve(ctx, stats.connectionListing());
             case ECHO -> startEcho(ctx, request);
+            case DIGEST -> startDigest();
             case BYTES -> {
                 long count = Route.byteCount(path);
                 if (count < 0) {
@@ -189,6 +199,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         if (last) {
             requestInProgress = false;
         }
+        if (digesting) {
+            digestBody(ctx, content, last);
+            return;
+        }
         if (!echoing) {
             content.release();
             return;
@@ -219,6 +233,37 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         responseInProgress = true;
         echoing = true;
         ctx.write(withCommonHeaders(response));
+    }
+
+    private void startDigest() {
+        if (bodyDigest == null) {
+            bodyDigest = newSha256();
+        } else {
+            bodyDigest.reset();
+        }
+        digesting = true;
+    }
+
+    /** Adds a piece of a {@code /digest} body to its hash; after the last one, answers with length and hash. */
+    private void digestBody(ChannelHandlerContext ctx, HttpContent content, boolean last) {
+        try {
+            bodyDigest.update(content.content().nioBuffer());
+        } finally {
+            content.release();
+        }
+        if (last) {
+            digesting = false;
+            serve(ctx, "length=" + bodyBytesReceived + " sha256=" + HexFormat.of().formatHex(bodyDigest.digest())
+                    + "\n");
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256 (Java SE MessageDigest requirements)", e);
+        }
     }
 
     private void startPattern(ChannelHandlerContext ctx, long count) {
@@ -298,7 +343,17 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
 
     /** A complete 200 text response. */
     private void serve(ChannelHandlerContext ctx, String text) {
-        FullHttpResponse response = textResponse(ctx, HttpResponseStatus.OK, text);
+        serve(ctx, textResponse(ctx, HttpResponseStatus.OK, text));
+    }
+
+    /** A complete 200 response in the Prometheus text format ({@link PrometheusStatsRenderer}). */
+    private void serveMetrics(ChannelHandlerContext ctx, String metrics) {
+        FullHttpResponse response = textResponse(ctx, HttpResponseStatus.OK, metrics);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, PrometheusStatsRenderer.CONTENT_TYPE);
+        serve(ctx, response);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpResponse response) {
         int length = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
             if (future.isSuccess()) {

@@ -2,7 +2,10 @@ package io.usertcp.example.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 
-/** The server's paths and the one method each accepts. */
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The server's paths and the methods each accepts. */
 enum Route {
     /** {@code GET /}: a short greeting naming the transport. */
     ROOT(HttpMethod.GET),
@@ -10,19 +13,31 @@ enum Route {
     ECHO(HttpMethod.POST),
     /** {@code GET /bytes/N}: N bytes of {@link BytePattern}. */
     BYTES(HttpMethod.GET),
-    /** {@code GET /stats}: the server's counters, and on usertcp the stack's ({@link StackCountersText}). */
-    STATS(HttpMethod.GET);
+    /** {@code GET /stats}: the server's counters, on usertcp the stack's too, for Prometheus. */
+    STATS(HttpMethod.GET),
+    /** {@code GET /connections}: on usertcp, each stack's connections as {@code ss -tin} lists them. */
+    CONNECTIONS(HttpMethod.GET),
+    /**
+     * {@code POST /digest} or {@code PUT /digest} (curl -T): the body's length and SHA-256, computed as it
+     * streams in, so an upload of any size is verified without sending it back.
+     */
+    DIGEST(HttpMethod.POST, HttpMethod.PUT);
 
     static final String BYTES_PREFIX = "/bytes/";
 
-    private final HttpMethod method;
+    private final List<HttpMethod> methods;
 
-    Route(HttpMethod method) {
-        this.method = method;
+    Route(HttpMethod... methods) {
+        this.methods = List.of(methods);
     }
 
-    HttpMethod method() {
-        return method;
+    boolean accepts(HttpMethod method) {
+        return methods.contains(method);
+    }
+
+    /** The accepted methods as an {@code Allow} header value (RFC 9110 10.2.1), e.g. {@code POST, PUT}. */
+    String allowHeader() {
+        return methods.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
     }
 
     /** The route serving {@code path} (no query), or null when none does. */
@@ -34,6 +49,10 @@ enum Route {
                 return ECHO;
             case "/stats":
                 return STATS;
+            case "/connections":
+                return CONNECTIONS;
+            case "/digest":
+                return DIGEST;
             default:
                 return path.startsWith(BYTES_PREFIX) ? BYTES : null;
         }

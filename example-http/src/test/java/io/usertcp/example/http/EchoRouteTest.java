@@ -3,12 +3,13 @@ package io.usertcp.example.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
+import static io.usertcp.example.http.RequestBodies.ascii;
+import static io.usertcp.example.http.RequestBodies.chunk;
+import static io.usertcp.example.http.RequestBodies.concat;
+import static io.usertcp.example.http.RequestBodies.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,13 +38,7 @@ class EchoRouteTest {
         int[] chunkSizes = {1, 7, 4096, 70_000, 15, 100_000};
         try (HttpTestConnection connection = new HttpTestConnection()) {
             connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
-            int offset = 0;
-            for (int size : chunkSizes) {
-                connection.send(chunk(Arrays.copyOfRange(body, offset, offset + size)));
-                offset += size;
-            }
-            connection.send(chunk(Arrays.copyOfRange(body, offset, body.length)));
-            connection.send("0\r\n\r\n");
+            connection.sendChunked(body, chunkSizes);
             ReceivedResponse response = connection.takeOnlyResponse();
             assertEquals(200, response.status());
             assertEquals("chunked", response.headers().get(HttpHeaderNames.TRANSFER_ENCODING));
@@ -171,27 +166,5 @@ class EchoRouteTest {
             connection.setWritable(true);
             assertEquals("hello", connection.takeOnlyResponse().bodyText());
         }
-    }
-
-    private static byte[] chunk(byte[] data) {
-        return concat(ascii(Integer.toHexString(data.length) + "\r\n"), data, ascii("\r\n"));
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] randomBytes(int length, long seed) {
-        byte[] bytes = new byte[length];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 }

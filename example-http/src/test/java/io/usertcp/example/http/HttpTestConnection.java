@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +44,20 @@ final class HttpTestConnection implements AutoCloseable {
     void send(byte[] bytes) {
         server.writeInbound(Unpooled.wrappedBuffer(bytes));
         collect();
+    }
+
+    /**
+     * Sends {@code body} as chunks of {@code chunkSizes} bytes, one write each, the bytes left as one more chunk,
+     * then the last chunk that ends the body.
+     */
+    void sendChunked(byte[] body, int... chunkSizes) {
+        int offset = 0;
+        for (int size : chunkSizes) {
+            send(RequestBodies.chunk(Arrays.copyOfRange(body, offset, offset + size)));
+            offset += size;
+        }
+        send(RequestBodies.chunk(Arrays.copyOfRange(body, offset, body.length)));
+        send("0\r\n\r\n");
     }
 
     /** Marks the server channel unwritable (or writable again), as a full socket send buffer would. */

@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.usertcp.example.http.RequestBodies.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,8 +84,10 @@ class RealServerTest {
                 CLIENT.send(get(server, "/"), HttpResponse.BodyHandlers.discarding());
             }
             HttpResponse<String> stats = CLIENT.send(get(server, "/stats"), HttpResponse.BodyHandlers.ofString());
-            assertTrue(stats.body().contains("connections accepted: 1\n"), stats.body());
-            assertTrue(stats.body().contains("requests: 4\n"), stats.body());
+            assertTrue(stats.body().contains("usertcp_http_connections_accepted_total{transport=\""
+                    + transport.commandLineName() + "\"} 1\n"), stats.body());
+            assertTrue(stats.body().contains("usertcp_http_requests_total{transport=\"" + transport.commandLineName()
+                    + "\"} 4\n"), stats.body());
         }
     }
 
@@ -191,11 +194,5 @@ class RealServerTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    private static byte[] randomBytes(int length, long seed) {
-        byte[] bytes = new byte[length];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 }
