@@ -28,9 +28,16 @@ final class ExampleServerProcess {
      */
     static ExampleServerProcess start(NetworkNamespace namespace, String transport, String address, int port,
                                       String... moreArguments) {
+        return start(namespace, List.of(), transport, address, port, moreArguments);
+    }
+
+    /** As {@link #start(NetworkNamespace, String, String, int, String...)}, with JVM options such as -D flags. */
+    static ExampleServerProcess start(NetworkNamespace namespace, List<String> jvmOptions, String transport,
+                                      String address, int port, String... moreArguments) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
-                java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.usertcp.example.http.HttpExampleServer",
                 "--transport", transport, "--address", address, "--port", Integer.toString(port),
                 "--threads", "2"));

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -16,13 +18,15 @@ import java.util.Random;
  * move its own sockets into a namespace, a child started there opens all of them inside. One request per
  * run, its result printed on one line:
  * <ul>
- *   <li>{@code get URL} prints {@code STATUS LENGTH SHA256} of the response body;</li>
+ *   <li>{@code get URL} prints {@code STATUS LENGTH SHA256 SECONDS} of the response body;</li>
  *   <li>{@code post URL LENGTH SEED} sends LENGTH seeded random bytes and prints
- *   {@code STATUS SENT_SHA256 RECEIVED_SHA256}.</li>
+ *   {@code STATUS SENT_SHA256 RECEIVED_SHA256};</li>
+ *   <li>{@code upload URL LENGTH SEED} streams LENGTH seeded random bytes, never holding them all, and prints
+ *   {@code STATUS SENT_SHA256 SECONDS RESPONSE_BODY}.</li>
  * </ul>
  */
 final class HttpClientInNamespace {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     private HttpClientInNamespace() {
     }
@@ -34,11 +38,13 @@ final class HttpClientInNamespace {
         switch (args[0]) {
             case "get" -> get(client, uri);
             case "post" -> post(client, uri, Integer.parseInt(args[2]), Long.parseLong(args[3]));
-            default -> throw new IllegalArgumentException("expected get or post, not " + args[0]);
+            case "upload" -> upload(client, uri, Long.parseLong(args[2]), Long.parseLong(args[3]));
+            default -> throw new IllegalArgumentException("expected get, post or upload, not " + args[0]);
         }
     }
 
     private static void get(HttpClient client, URI uri) throws IOException, InterruptedException {
+        long start = System.nanoTime();
         HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest digest = PatternDigest.sha256();
@@ -50,7 +56,8 @@ final class HttpClientInNamespace {
                 length += n;
             }
         }
-        System.out.println(response.statusCode() + " " + length + " " + HexFormat.of().formatHex(digest.digest()));
+        System.out.println(response.statusCode() + " " + length + " " + HexFormat.of().formatHex(digest.digest())
+                + " " + secondsSince(start));
     }
 
     private static void post(HttpClient client, URI uri, int length, long seed) throws IOException, InterruptedException {
@@ -61,5 +68,57 @@ final class HttpClientInNamespace {
         HexFormat hex = HexFormat.of();
         System.out.println(response.statusCode() + " " + hex.formatHex(PatternDigest.sha256().digest(sent)) + " "
                 + hex.formatHex(PatternDigest.sha256().digest(response.body())));
+    }
+
+    private static void upload(HttpClient client, URI uri, long length, long seed)
+            throws IOException, InterruptedException {
+        DigestInputStream body = new DigestInputStream(new SeededRandomBytes(length, seed), PatternDigest.sha256());
+        // With a known length the body goes out with Content-Length, not chunked.
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
+        long start = System.nanoTime();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).POST(publisher)
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        System.out.println(response.statusCode() + " " + HexFormat.of().formatHex(body.getMessageDigest().digest())
+                + " " + secondsSince(start) + " " + response.body().strip());
+    }
+
+    private static String secondsSince(long startNanos) {
+        return String.format("%.2f", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** {@code length} bytes from a seeded {@link Random}, made as they are read. */
+    private static final class SeededRandomBytes extends InputStream {
+        private final Random random;
+        private final byte[] block = new byte[1 << 16];
+        private int blockPosition = block.length;
+        private long remaining;
+
+        SeededRandomBytes(long length, long seed) {
+            this.random = new Random(seed);
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            if (remaining == 0) {
+                return -1;
+            }
+            if (blockPosition == block.length) {
+                random.nextBytes(block);
+                blockPosition = 0;
+            }
+            int n = (int) Math.min(Math.min(length, block.length - blockPosition), remaining);
+            System.arraycopy(block, blockPosition, target, offset, n);
+            blockPosition += n;
+            remaining -= n;
+            return n;
+        }
     }
 }

@@ -26,10 +26,12 @@ public final class HostRequirements {
 
     private static final Map<String, String> DEBIAN_PACKAGES = Map.ofEntries(
             Map.entry("ip", "iproute2"), Map.entry("tc", "iproute2"), Map.entry("ss", "iproute2"),
-            Map.entry("ping", "iputils-ping"), Map.entry("arping", "iputils-arping"),
+            Map.entry("ping", "iputils-ping"), Map.entry("arping", "arping"),
             Map.entry("sysctl", "procps"), Map.entry("nft", "nftables"), Map.entry("tcpdump", "tcpdump"),
-            Map.entry("ethtool", "ethtool"), Map.entry("curl", "curl"), Map.entry("wrk", "wrk"),
-            Map.entry("ab", "apache2-utils"), Map.entry("nc", "netcat-openbsd"));
+            Map.entry("tshark", "tshark"), Map.entry("ethtool", "ethtool"), Map.entry("curl", "curl"),
+            Map.entry("wrk", "wrk"), Map.entry("ab", "apache2-utils"), Map.entry("socat", "socat"),
+            Map.entry("python3", "python3"), Map.entry("sha256sum", "coreutils"),
+            Map.entry("nc", "netcat-openbsd"));
 
     /** What the checks need to know about the host; {@link #SYSTEM} asks the real one. */
     interface Host {
