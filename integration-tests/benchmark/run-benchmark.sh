@@ -32,10 +32,10 @@ readonly EXTRA_CLIENT_HOSTS=(11 12 13 14)
 readonly SERVER_HEAP=2g
 readonly SERVER_THREADS=2
 readonly JVM_OPTIONS=(-Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" -XX:+UseG1GC)
-# usertcp's settings that differ from its defaults, each to match what kernel TCP does here:
-# Netty turns Nagle off on kernel sockets by default (TCP_NODELAY), and the stack's default connection
-# limit (65536) is below the 100k idle connections, where the kernel's limit is the descriptor limit.
-readonly USERTCP_PROPERTIES=(-Dusertcp.nagle=false -Dusertcp.maxConnections=262144)
+# usertcp's setting that differs from its defaults, to match what kernel TCP does here: the stack's
+# default connection limit (65536) is below the 100k idle connections, where the kernel's limit is the
+# descriptor limit. (TCP_NODELAY is on for both: Netty's default on every socket channel.)
+readonly USERTCP_PROPERTIES=(-Dusertcp.maxConnections=262144)
 readonly DESCRIPTOR_LIMIT=1048576
 # Descriptors a process needs besides its connections.
 readonly SPARE_DESCRIPTORS=100

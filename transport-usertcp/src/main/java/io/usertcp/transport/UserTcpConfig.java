@@ -31,7 +31,9 @@ import java.util.function.Consumer;
  *   <tr><td>{@code usertcp.receiveBuffer}, {@code usertcp.sendBuffer}</td><td>per-connection buffer bytes</td>
  *       <td>262144</td></tr>
  *   <tr><td>{@code usertcp.congestionControl}</td><td>{@code cubic} or {@code newreno}</td><td>cubic</td></tr>
- *   <tr><td>{@code usertcp.nagle}</td><td>Nagle's algorithm (RFC 9293 3.7.4)</td><td>true</td></tr>
+ *   <tr><td>{@code usertcp.nagle}</td><td>Nagle's algorithm (RFC 9293 3.7.4) for connections used through the
+ *       engine directly; Netty channels follow {@code TCP_NODELAY}, on by default as in Netty's other
+ *       transports</td><td>true</td></tr>
  *   <tr><td>{@code usertcp.maxConnections}, {@code usertcp.maxListeners}, {@code usertcp.synQueue}</td>
  *       <td>limits</td><td>65536, 1024, 256</td></tr>
  *   <tr><td>{@code usertcp.ephemeralPorts}</td><td>range for connects, {@code first-last}</td>
