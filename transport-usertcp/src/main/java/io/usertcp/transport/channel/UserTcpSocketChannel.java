@@ -9,10 +9,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.internal.PlatformDependent;
@@ -60,8 +62,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>Reading: data arrives as the slices of received frames, in {@code channelRead}s followed by one
- *   {@code channelReadComplete} per inbound batch. With auto-read off nothing is delivered until {@code read()},
- *   and the connection stops taking data, so the advertised window closes (real backpressure).</li>
+ *   {@code channelReadComplete} per read loop. The {@code RecvByteBufAllocator}'s handle bounds each loop as it
+ *   bounds a socket read: a frame larger than its {@code guess()} is handed up in slices of that size (still no
+ *   copy), and its {@code continueReading} ends the loop. With auto-read off nothing is delivered until
+ *   {@code read()}, and the connection stops taking data, so the advertised window closes (real
+ *   backpressure).</li>
  *   <li>Writing: a flush hands the written buffers to the connection's send buffer while it is under its high
  *   water mark (its {@code SO_SNDBUF}); the rest stays in Netty's outbound buffer, so channel writability
  *   ({@code WRITE_BUFFER_WATER_MARK}) follows the send buffer. Acknowledgements that free space resume the
@@ -82,6 +87,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     private final StackSide stackSide = new StackSide();
     private final AtomicBoolean channelTaskScheduled = new AtomicBoolean();
     private final Runnable channelTask = this::processStackEvents;
+    private final UncheckedBooleanSupplier inboundQueued = this::hasInbound;
     /** Tasks handed between the channel's loop and the stack's loop while they differ. */
     private final AtomicLong crossLoopHandOffs = new AtomicLong();
     private volatile UserTcpStack stack;
@@ -101,6 +107,8 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     private boolean readPending;
     private boolean stackReading;
     private boolean peerShutdownHandled;
+    /** The rest of a received buffer the last read loop delivered only in part. */
+    private ByteBuf partlyRead;
 
     /** A client channel; {@code connect} picks its stack ({@link UserTcpStacks#route}). */
     public UserTcpSocketChannel() {
@@ -387,12 +395,13 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
             connectTimeout.cancel(false);
             connectTimeout = null;
         }
+        // Released first: handing the close to a stack whose loop has ended throws.
+        releaseInbound();
         if (wasOpen) {
             stackSide.lingerZero = config.getSoLinger() == 0;
             stackSide.closeRequested = true;
             scheduleStackSide();
         }
-        releaseInbound();
     }
 
     @Override
@@ -411,7 +420,7 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
             return;
         }
         readPending = true;
-        if (!stackSide.inbound.isEmpty()) {
+        if (hasInbound()) {
             scheduleChannelTask();
         }
         requestStackReading(true);
@@ -548,12 +557,12 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
         // Read before delivering: whatever the connection handed over before it ended is queued by then.
         boolean connectionEnded = stackSide.closed;
         deliverInbound();
-        if (stackSide.peerShutdown && stackSide.inbound.isEmpty() && !peerShutdownHandled) {
+        if (stackSide.peerShutdown && !hasInbound() && !peerShutdownHandled) {
             peerShutdownHandled = true;
             peerShutdown();
         }
         // As on Linux, data that arrived before a reset is read before the reset is reported.
-        if (connectionEnded && open && (stackSide.inbound.isEmpty() || inputShutdown)) {
+        if (connectionEnded && open && (!hasInbound() || inputShutdown)) {
             Throwable cause = stackSide.closeCause;
             releaseInbound();
             if (cause != null) {
@@ -569,22 +578,50 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     }
 
     private void deliverInbound() {
-        if ((!config.isAutoRead() && !readPending) || inputShutdown) {
+        if ((!config.isAutoRead() && !readPending) || inputShutdown || !hasInbound()) {
             return;
         }
         ChannelPipeline pipeline = pipeline();
-        ByteBuf data = stackSide.inbound.poll();
-        if (data == null) {
-            return;
-        }
-        readPending = false;
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        handle.reset(config);
         do {
-            pipeline.fireChannelRead(data);
-        } while (open && (data = stackSide.inbound.poll()) != null);
+            ByteBuf head = partlyRead != null ? partlyRead : stackSide.inbound.poll();
+            int limit = handle.guess();
+            ByteBuf message;
+            if (head.readableBytes() > limit) {
+                // The allocator's guess bounds one channelRead, as a socket read into a buffer of that size would.
+                message = head.readRetainedSlice(limit);
+                partlyRead = head;
+            } else {
+                message = head;
+                partlyRead = null;
+            }
+            handle.attemptedBytesRead(limit);
+            handle.lastBytesRead(message.readableBytes());
+            handle.incMessagesRead(1);
+            // Each read consumes the pending read() request; one made inside channelRead asks for one more loop.
+            readPending = false;
+            pipeline.fireChannelRead(message);
+        } while (open && !inputShutdown && hasInbound() && continueReading(handle));
+        handle.readComplete();
         pipeline.fireChannelReadComplete();
         if (!config.isAutoRead() && !readPending) {
             requestStackReading(false);
+        } else if (hasInbound()) {
+            // The allocator ended the loop with data left: read on in a later task, after the loop's other work.
+            scheduleChannelTask();
         }
+    }
+
+    /** Whether more data may follow is known exactly here: whatever is queued. */
+    private boolean continueReading(RecvByteBufAllocator.Handle handle) {
+        return handle instanceof RecvByteBufAllocator.ExtendedHandle
+                ? ((RecvByteBufAllocator.ExtendedHandle) handle).continueReading(inboundQueued)
+                : handle.continueReading();
+    }
+
+    private boolean hasInbound() {
+        return partlyRead != null || !stackSide.inbound.isEmpty();
     }
 
     private void peerShutdown() {
@@ -628,6 +665,10 @@ public final class UserTcpSocketChannel extends AbstractChannel implements Socke
     }
 
     private void releaseInbound() {
+        if (partlyRead != null) {
+            partlyRead.release();
+            partlyRead = null;
+        }
         ByteBuf data;
         while ((data = stackSide.inbound.poll()) != null) {
             data.release();

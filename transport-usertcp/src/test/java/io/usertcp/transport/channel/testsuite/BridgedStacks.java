@@ -80,11 +80,12 @@ final class BridgedStacks implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         try {
-            for (UserTcpStack stack : stacks) {
-                stack.close();
-            }
+            // The loops first: a stack's graceful shutdown closes the channels over it, releasing what they hold.
             for (EventLoopGroup group : groups) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
+            }
+            for (UserTcpStack stack : stacks) {
+                stack.close();
             }
             for (TapDevice device : devices) {
                 device.close();

@@ -127,17 +127,19 @@ public final class UserTcpTestsuite implements BeforeAllCallback, AfterAllCallba
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
+            // Stacks first: their shutdown closes the usertcp channels the suite leaves open (accepted channels it
+            // never closes, some holding unread data), and those channels close on the workers, which must still run.
+            if (stacks != null) {
+                stacks.close();
+            }
+        } finally {
+            stacks = null;
             if (boss != null) {
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
             }
-        } finally {
             boss = null;
             workers = null;
-            if (stacks != null) {
-                stacks.close();
-                stacks = null;
-            }
         }
     }
 
