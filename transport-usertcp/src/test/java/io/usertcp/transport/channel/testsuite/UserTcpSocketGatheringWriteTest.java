@@ -5,9 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.socket.SocketGatheringWriteTest;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
@@ -23,12 +20,5 @@ class UserTcpSocketGatheringWriteTest extends SocketGatheringWriteTest {
     protected void configure(ServerBootstrap server, Bootstrap client, ByteBufAllocator allocator) {
         super.configure(server, client, allocator);
         UserTcpTestsuite.bindServer(server);
-    }
-
-    @Test
-    @Disabled("blocked by engine: a RST during the transfer leaks a written buffer held by the send buffer "
-            + "(LEAK last touched in SendBuffer.clear from TcpConnection.resetByPeer)")
-    @Override
-    public void testGatheringWriteWithCompositeNotAutoRead(TestInfo testInfo) {
     }
 }
