@@ -1,5 +1,6 @@
 package io.usertcp.transport.channel;
 
+import io.netty.channel.ChannelOption;
 import io.usertcp.tcp.TcpConnection;
 import io.usertcp.tcp.TcpConnectionOptions;
 import io.usertcp.tcp.TcpEngine;
@@ -117,6 +118,53 @@ final class RequestedConnectionOptions {
 
     String congestionControl(TcpConnectionOptions base) {
         return ((set & CONGESTION_CONTROL) != 0 ? values : base).congestionControl();
+    }
+
+    /** The value of one of usertcp's own {@link UserTcpChannelOption}s over {@code base}; null for other options. */
+    Object userTcpOption(ChannelOption<?> option, TcpConnectionOptions base) {
+        if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
+            return congestionControl(base);
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
+            return keepAliveIdleSeconds(base);
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
+            return keepAliveIntervalSeconds(base);
+        }
+        if (option == UserTcpChannelOption.TCP_KEEPCNT) {
+            return keepAliveProbes(base);
+        }
+        if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
+            return userTimeoutMillis(base);
+        }
+        if (option == UserTcpChannelOption.TCP_MAXSEG) {
+            return maxSegmentSize(base);
+        }
+        return null;
+    }
+
+    /**
+     * Records one of usertcp's own {@link UserTcpChannelOption}s; false for other options.
+     *
+     * @throws IllegalArgumentException if the value is out of its option's range
+     */
+    boolean setUserTcpOption(ChannelOption<?> option, Object value) {
+        if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
+            congestionControl((String) value);
+        } else if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
+            keepAliveIdleSeconds((Integer) value);
+        } else if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
+            keepAliveIntervalSeconds((Integer) value);
+        } else if (option == UserTcpChannelOption.TCP_KEEPCNT) {
+            keepAliveProbes((Integer) value);
+        } else if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
+            userTimeoutMillis((Integer) value);
+        } else if (option == UserTcpChannelOption.TCP_MAXSEG) {
+            maxSegmentSize((Integer) value);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -72,24 +72,9 @@ public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig
         if (option == ChannelOption.SO_BACKLOG) {
             return (T) Integer.valueOf(getBacklog());
         }
-        TcpConnectionOptions base = stackDefaults;
-        if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
-            return (T) requested.congestionControl(base);
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
-            return (T) Integer.valueOf(requested.keepAliveIdleSeconds(base));
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
-            return (T) Integer.valueOf(requested.keepAliveIntervalSeconds(base));
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPCNT) {
-            return (T) Integer.valueOf(requested.keepAliveProbes(base));
-        }
-        if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
-            return (T) Integer.valueOf(requested.userTimeoutMillis(base));
-        }
-        if (option == UserTcpChannelOption.TCP_MAXSEG) {
-            return (T) Integer.valueOf(requested.maxSegmentSize(base));
+        Object own = requested.userTcpOption(option, stackDefaults);
+        if (own != null) {
+            return (T) own;
         }
         return super.getOption(option);
     }
@@ -103,23 +88,7 @@ public final class UserTcpServerSocketChannelConfig extends DefaultChannelConfig
             setReuseAddress((Boolean) value);
         } else if (option == ChannelOption.SO_BACKLOG) {
             setBacklog((Integer) value);
-        } else if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
-            requested.congestionControl((String) value);
-            optionsChanged();
-        } else if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
-            requested.keepAliveIdleSeconds((Integer) value);
-            optionsChanged();
-        } else if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
-            requested.keepAliveIntervalSeconds((Integer) value);
-            optionsChanged();
-        } else if (option == UserTcpChannelOption.TCP_KEEPCNT) {
-            requested.keepAliveProbes((Integer) value);
-            optionsChanged();
-        } else if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
-            requested.userTimeoutMillis((Integer) value);
-            optionsChanged();
-        } else if (option == UserTcpChannelOption.TCP_MAXSEG) {
-            requested.maxSegmentSize((Integer) value);
+        } else if (requested.setUserTcpOption(option, value)) {
             optionsChanged();
         } else {
             return super.setOption(option, value);

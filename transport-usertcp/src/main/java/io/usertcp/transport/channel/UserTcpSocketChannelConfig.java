@@ -125,23 +125,9 @@ public final class UserTcpSocketChannelConfig extends DefaultChannelConfig imple
         if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
         }
-        if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
-            return (T) getCongestionControl();
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
-            return (T) Integer.valueOf(getTcpKeepIdle());
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
-            return (T) Integer.valueOf(getTcpKeepIntvl());
-        }
-        if (option == UserTcpChannelOption.TCP_KEEPCNT) {
-            return (T) Integer.valueOf(getTcpKeepCnt());
-        }
-        if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
-            return (T) Integer.valueOf(getTcpUserTimeout());
-        }
-        if (option == UserTcpChannelOption.TCP_MAXSEG) {
-            return (T) Integer.valueOf(getTcpMaxSeg());
+        Object own = requested.userTcpOption(option, base());
+        if (own != null) {
+            return (T) own;
         }
         return super.getOption(option);
     }
@@ -167,16 +153,8 @@ public final class UserTcpSocketChannelConfig extends DefaultChannelConfig imple
             setAllowHalfClosure((Boolean) value);
         } else if (option == UserTcpChannelOption.CONGESTION_CONTROL) {
             setCongestionControl((String) value);
-        } else if (option == UserTcpChannelOption.TCP_KEEPIDLE) {
-            setTcpKeepIdle((Integer) value);
-        } else if (option == UserTcpChannelOption.TCP_KEEPINTVL) {
-            setTcpKeepIntvl((Integer) value);
-        } else if (option == UserTcpChannelOption.TCP_KEEPCNT) {
-            setTcpKeepCnt((Integer) value);
-        } else if (option == UserTcpChannelOption.TCP_USER_TIMEOUT) {
-            setTcpUserTimeout((Integer) value);
-        } else if (option == UserTcpChannelOption.TCP_MAXSEG) {
-            setTcpMaxSeg((Integer) value);
+        } else if (requested.setUserTcpOption(option, value)) {
+            optionsChanged();
         } else {
             return super.setOption(option, value);
         }
