@@ -67,6 +67,10 @@ public final class TcpConnection implements TimerOwner {
     TcpConnection batchNext;
     boolean inBatch;
     boolean readCompletePending;
+    /** The engine's list this connection is in (its TIME-WAIT or its orphans), and its neighbours there. */
+    ConnectionAgeList ageList;
+    TcpConnection olderInList;
+    TcpConnection newerInList;
 
     TcpConnection(TcpEngine engine, int localAddress, int localPort, int remoteAddress, int remotePort,
                   TcpConnectionOptions options) {
@@ -167,7 +171,8 @@ public final class TcpConnection implements TimerOwner {
     /**
      * Closes: no more data is read or written. Sends FIN after the queued data, or RST when linger 0 is set or
      * received data was never read (RFC 2525 2.17: data would be lost silently otherwise). The application is
-     * told {@link TcpConnectionEvents#onClosed} once the connection is done.
+     * told {@link TcpConnectionEvents#onClosed} once the connection is done. Until then it is an orphan
+     * ({@link #isOrphan()}), which the engine may reset when there are too many.
      */
     public void close() {
         applicationClosed = true;
@@ -176,6 +181,25 @@ public final class TcpConnection implements TimerOwner {
             return;
         }
         shutdownOutput();
+        if (tcb.state == TcpState.FIN_WAIT_2 && !isTimerArmed(TcpTimerEvent.FIN_WAIT_2)) {
+            // Half-closed before: nobody reads the peer's data any more, so the FIN-WAIT-2 timeout runs from now (as
+            // Linux's tcp_close arms tcp_fin_timeout for a socket closed in FIN-WAIT-2)
+            armTimer(TcpTimerEvent.FIN_WAIT_2, engine.config().finWait2TimeoutNanos());
+        }
+        if (isOrphan()) {
+            engine.orphaned(this);
+            engine.flush();
+        }
+    }
+
+    /**
+     * The application closed this connection, which lives on only to finish closing (FIN-WAIT-1, FIN-WAIT-2,
+     * CLOSING, LAST-ACK). The engine caps how many such orphans there are.
+     */
+    public boolean isOrphan() {
+        TcpState state = tcb.state;
+        return applicationClosed && (state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2
+                || state == TcpState.CLOSING || state == TcpState.LAST_ACK);
     }
 
     /** Abort (RFC 9293 3.10.5): RST in synchronized states, then CLOSED at once; queued data is discarded. */
@@ -471,6 +495,9 @@ public final class TcpConnection implements TimerOwner {
         if (tcb.shutdownPending) {
             tcb.shutdownPending = false;
             queueFin(TcpState.FIN_WAIT_1);
+            if (isOrphan()) {
+                engine.orphaned(this);
+            }
         }
         if (logger.isDebugEnabled()) {
             logger.debug("{} established: mss {}, window scale {}, sack {}, timestamps {}, {}", this, tcb.sendMss,
@@ -509,7 +536,10 @@ public final class TcpConnection implements TimerOwner {
         }
     }
 
-    /** Enters TIME-WAIT (RFC 9293 3.10.7.4) for 2*MSL; the application is done with the connection now. */
+    /**
+     * Enters TIME-WAIT (RFC 9293 3.10.7.4) for 2*MSL, or less when the engine reclaims it early (its TIME-WAIT cap,
+     * or a full connection table); the application is done with the connection now.
+     */
     public void enterTimeWait() {
         tcb.state = TcpState.TIME_WAIT;
         for (TimerEntry timer : timers) {
@@ -517,6 +547,7 @@ public final class TcpConnection implements TimerOwner {
         }
         armTimer(TcpTimerEvent.TIME_WAIT, engine.config().timeWaitNanos());
         releaseBuffers();
+        engine.enteredTimeWait(this);
         notifyClosed(null);
     }
 

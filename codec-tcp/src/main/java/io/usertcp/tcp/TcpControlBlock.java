@@ -88,8 +88,13 @@ public final class TcpControlBlock {
     /** The SYN or SYN-ACK timed out (RFC 6298 5.7). */
     public boolean synTimedOut;
     public long lastSendNanos;
-    /** RFC 9293 3.8.6.1: zero-window probes sent since the window closed, for the backoff. */
+    /** RFC 9293 3.8.6.1: probes sent since the window closed or a probe last moved data, for the backoff. */
     public int persistBackoff;
+    /**
+     * The peer's window is shut, or too small to be worth sending into (RFC 9293 3.8.6.2.1), and has not opened
+     * since {@link #zeroWindowSinceNanos}; probes that move a few bytes through it do not end the stall.
+     */
+    public boolean peerWindowStalled;
     /** When the current zero-window stall began, for the user timeout. */
     public long zeroWindowSinceNanos;
 

@@ -8,6 +8,11 @@ public final class TcpCounters {
         counts[counter.ordinal()]++;
     }
 
+    /** Adds {@code amount} (0 or more) events at once. */
+    public void add(TcpCounter counter, long amount) {
+        counts[counter.ordinal()] += amount;
+    }
+
     public long get(TcpCounter counter) {
         return counts[counter.ordinal()];
     }

@@ -18,10 +18,13 @@ import io.usertcp.tcp.demux.InsertOutcome;
 import io.usertcp.tcp.demux.ListenerTable;
 import io.usertcp.tcp.input.TcpInput;
 import io.usertcp.tcp.isn.InitialSequenceNumberGenerator;
+import io.usertcp.tcp.isn.SipHash24;
 import io.usertcp.tcp.output.TcpOutput;
 import io.usertcp.tcp.retransmission.RetransmissionControl;
+import io.usertcp.tcp.syncookie.SynCookies;
 import io.usertcp.timer.TimingWheel;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,9 +48,12 @@ public final class TcpEngine {
     private final ConnectionTable<TcpConnection> connections;
     private final ListenerTable<TcpListener> listeners;
     private final InitialSequenceNumberSource sequenceNumbers;
+    private final SynCookies synCookies;
     private final CongestionControlAlgorithms congestionAlgorithms;
     private final TcpConnectionOptions connectionDefaults;
     private final TcpCounters counters = new TcpCounters();
+    private final ConnectionAgeList timeWaitConnections = new ConnectionAgeList();
+    private final ConnectionAgeList orphanConnections = new ConnectionAgeList();
     private final DropCounters dropCounters = new DropCounters();
     private final TcpSegment segment = new TcpSegment();
     private final AckEvent ackEvent = new AckEvent();
@@ -60,6 +66,7 @@ public final class TcpEngine {
     private ChannelHandlerContext context;
     private boolean flushPending;
     private int nextEphemeralPort;
+    private int halfOpenConnections;
     private TcpConnection batchHead;
 
     /** An engine with RFC 6528 sequence numbers under a fresh key and the built-in congestion controls. */
@@ -77,6 +84,7 @@ public final class TcpEngine {
         this.connections = new ConnectionTable<>(64, config.maxConnections());
         this.listeners = new ListenerTable<>(8, config.maxListeners());
         this.sequenceNumbers = Objects.requireNonNull(sequenceNumbers, "sequenceNumbers");
+        this.synCookies = new SynCookies(SipHash24.withRandomKey(new SecureRandom()));
         this.congestionAlgorithms = Objects.requireNonNull(congestionAlgorithms, "congestionAlgorithms");
         congestionAlgorithms.get(config.congestionControl());
         this.connectionDefaults = TcpConnectionOptions.from(config);
@@ -153,6 +161,16 @@ public final class TcpEngine {
         return connections.size();
     }
 
+    /** Connections in TIME-WAIT, at most {@link TcpStackConfig#maxTimeWaitConnections()}. */
+    public int timeWaitCount() {
+        return timeWaitConnections.size();
+    }
+
+    /** Orphaned connections ({@link TcpConnection#isOrphan()}), at most {@link TcpStackConfig#maxOrphanConnections()}. */
+    public int orphanCount() {
+        return orphanConnections.size();
+    }
+
     /** The connection with this 4-tuple, or null. */
     public TcpConnection connection(int localAddress, int localPort, int remoteAddress, int remotePort) {
         return connections.get(localAddress, localPort, remoteAddress, remotePort);
@@ -201,6 +219,9 @@ public final class TcpEngine {
         TcpListener listener = new TcpListener(this, localAddress, localPort, backlog, options,
                 Objects.requireNonNull(acceptor, "acceptor"));
         InsertOutcome outcome = listeners.add(localAddress, localPort, listener);
+        if (outcome == InsertOutcome.FULL) {
+            counters.increment(TcpCounter.LISTENER_TABLE_FULL);
+        }
         if (outcome != InsertOutcome.ADDED) {
             throw new IllegalStateException("cannot listen on port " + localPort + ": " + outcome);
         }
@@ -256,7 +277,7 @@ public final class TcpEngine {
         int sourcePort = localPort != 0 ? localPort : freeEphemeralPort(localAddress, remoteAddress, remotePort);
         TcpConnection connection = new TcpConnection(this, localAddress, sourcePort, remoteAddress, remotePort,
                 options);
-        if (connections.add(localAddress, sourcePort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
+        if (register(connection) != InsertOutcome.ADDED) {
             counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
             throw new IllegalStateException("connection table full");
         }
@@ -285,7 +306,7 @@ public final class TcpEngine {
                                      int remotePort) {
         TcpConnection connection = new TcpConnection(this, localAddress, localPort, remoteAddress, remotePort,
                 listener.options());
-        if (connections.add(localAddress, localPort, remoteAddress, remotePort, connection) != InsertOutcome.ADDED) {
+        if (register(connection) != InsertOutcome.ADDED) {
             counters.increment(TcpCounter.CONNECTION_TABLE_FULL);
             return null;
         }
@@ -294,9 +315,85 @@ public final class TcpEngine {
         return connection;
     }
 
+    /**
+     * Adds a new connection to the table. A full table gives up its oldest TIME-WAIT connection for it: a live
+     * connection is worth more than the remainder of an old one's 2*MSL (as Linux reuses TIME-WAIT ports).
+     */
+    private InsertOutcome register(TcpConnection connection) {
+        InsertOutcome outcome = connections.add(connection.localAddress(), connection.localPort(),
+                connection.remoteAddress(), connection.remotePort(), connection);
+        if (outcome == InsertOutcome.FULL && timeWaitConnections.size() > 0) {
+            reclaimOldestTimeWait();
+            outcome = connections.add(connection.localAddress(), connection.localPort(), connection.remoteAddress(),
+                    connection.remotePort(), connection);
+        }
+        return outcome;
+    }
+
     void unregister(TcpConnection connection) {
         connections.remove(connection.localAddress(), connection.localPort(), connection.remoteAddress(),
                 connection.remotePort());
+        if (connection.ageList != null) {
+            connection.ageList.remove(connection);
+        }
+    }
+
+    /**
+     * {@code connection} entered TIME-WAIT. At {@link TcpStackConfig#maxTimeWaitConnections()} the oldest TIME-WAIT
+     * connection makes room: it is freed silently, as its 2*MSL would have freed it.
+     */
+    void enteredTimeWait(TcpConnection connection) {
+        orphanConnections.remove(connection);
+        if (timeWaitConnections.size() >= config.maxTimeWaitConnections()) {
+            reclaimOldestTimeWait();
+        }
+        timeWaitConnections.add(connection);
+    }
+
+    private void reclaimOldestTimeWait() {
+        counters.increment(TcpCounter.TIME_WAIT_RECLAIMED);
+        timeWaitConnections.oldest().terminate(null);
+    }
+
+    /**
+     * {@code connection} became an orphan ({@link TcpConnection#isOrphan()}); nothing happens if it already was.
+     * Beyond {@link TcpStackConfig#maxOrphanConnections()} the oldest orphan is reset (RST, then freed), as Linux
+     * does with too many orphans: nobody reads from it, and the peer learns at once instead of at its timeout.
+     */
+    void orphaned(TcpConnection connection) {
+        if (orphanConnections.contains(connection)) {
+            return;
+        }
+        if (orphanConnections.size() >= config.maxOrphanConnections()) {
+            TcpConnection oldest = orphanConnections.oldest();
+            counters.increment(TcpCounter.ORPHANS_RESET);
+            output.sendReset(oldest);
+            oldest.terminate(null);
+        }
+        orphanConnections.add(connection);
+    }
+
+    /** Connections in SYN-RECEIVED opened by any of this engine's listeners. */
+    public int halfOpenConnectionCount() {
+        return halfOpenConnections;
+    }
+
+    /** {@link TcpStackConfig#maxHalfOpenConnections()} handshakes are under way: SYNs get cookies or are dropped. */
+    public boolean halfOpenLimitReached() {
+        return halfOpenConnections >= config.maxHalfOpenConnections();
+    }
+
+    void halfOpenStarted() {
+        halfOpenConnections++;
+    }
+
+    void halfOpenEnded() {
+        halfOpenConnections--;
+    }
+
+    /** The SYN cookie codec, under this engine's own key (RFC 4987 3.6). */
+    public SynCookies synCookies() {
+        return synCookies;
     }
 
     /** RFC 6528 initial sequence number for a 4-tuple. */
@@ -307,7 +404,8 @@ public final class TcpEngine {
     /**
      * "tcp-demux": validates the TCP segment of {@code packet} into {@link #segment()} and looks its connection
      * up. Returns the connection (also attached to the packet), or null when the packet was consumed here:
-     * dropped as invalid, or answered as a segment for a listener or a closed port (RFC 9293 3.10.7.1-2).
+     * dropped as invalid, or answered as a segment for a listener or a closed port (RFC 9293 3.10.7.1-2). An ACK
+     * returning a valid SYN cookie returns the connection it rebuilt, so the ACK completes the handshake.
      */
     public TcpConnection demultiplex(InboundPacket packet) {
         int source = packet.sourceAddress();
@@ -326,10 +424,12 @@ public final class TcpEngine {
         TcpConnection connection = connections.get(destination, segment.destinationPort(), source,
                 segment.sourcePort());
         if (connection == null) {
-            input.segmentWithoutConnection(segment, source, destination, nowNanos());
-            packet.release();
-            flush();
-            return null;
+            connection = input.segmentWithoutConnection(segment, source, destination, nowNanos());
+            if (connection == null) {
+                packet.release();
+                flush();
+                return null;
+            }
         }
         packet.setConnection(connection);
         return connection;

@@ -1,12 +1,15 @@
 package io.usertcp.tcp;
 
+import io.usertcp.tcp.syncookie.SynCookies;
+
 import java.util.ArrayDeque;
 
 /**
  * A listening endpoint (RFC 9293 LISTEN) on one event loop: SYNs for its address and port open connections
  * in SYN-RECEIVED (at most {@link TcpStackConfig#synQueueLimit()} at a time), which wait in the accept queue
- * once established (at most {@code backlog}). A full SYN queue drops new SYNs, and a full accept queue drops
- * the handshake's last ACK, so the peer retransmits later, as Linux does; both are counted. Its connections
+ * once established (at most {@code backlog}). A full SYN queue answers new SYNs with SYN cookies (or drops
+ * them when cookies are off), and a full accept queue drops the handshake's last ACK, so the peer retransmits
+ * later, as Linux does; both are counted. Its connections
  * start with its {@link #options()}, as a Linux listener's children inherit its socket options.
  */
 public final class TcpListener {
@@ -19,6 +22,8 @@ public final class TcpListener {
     private TcpConnectionOptions options;
     private int synQueueLength;
     private boolean closed;
+    private boolean synCookiesSent;
+    private long lastSynCookieNanos;
 
     TcpListener(TcpEngine engine, int localAddress, int localPort, int backlog, TcpConnectionOptions options,
                 TcpAcceptor acceptor) {
@@ -104,17 +109,34 @@ public final class TcpListener {
         return synQueueLength >= engine.config().synQueueLimit();
     }
 
-    boolean acceptQueueFull() {
+    /** The accept queue holds {@code backlog} connections. */
+    public boolean acceptQueueFull() {
         return acceptQueue.size() >= backlog;
+    }
+
+    /** This listener answered a SYN with a cookie at {@code nowNanos}. */
+    public void synCookieSent(long nowNanos) {
+        synCookiesSent = true;
+        lastSynCookieNanos = nowNanos;
+    }
+
+    /**
+     * Whether a cookie of this listener may still come back at {@code nowNanos}; only then is an ACK to it
+     * checked as one (as Linux checks only after a recent overflow), so stray ACKs cost no MAC.
+     */
+    public boolean mayHoldSynCookies(long nowNanos) {
+        return synCookiesSent && SynCookies.mayStillBeValid(lastSynCookieNanos, nowNanos);
     }
 
     void synReceived() {
         synQueueLength++;
+        engine.halfOpenStarted();
     }
 
     /** A handshake left SYN-RECEIVED: established (then queued for accept) or abandoned. */
     void handshakeEnded(TcpConnection connection, boolean established) {
         synQueueLength--;
+        engine.halfOpenEnded();
         if (established && !closed) {
             acceptQueue.add(connection);
             acceptor.onAcceptable(this);

@@ -18,9 +18,15 @@ import java.util.concurrent.TimeUnit;
  *   headers).</li>
  *   <li>Send MSS floor 536: a peer announcing less still gets 536-byte segments, the RFC 9293 3.7.1 default
  *   send MSS, which every IPv4 host can take (RFC 1122 3.3.2: 576-byte datagrams). Tiny MSS values are a
- *   known way to make a sender burn a packet per handful of bytes.</li>
+ *   known way to make a sender burn a packet per handful of bytes (CVE-2019-11479); each peer raised to the
+ *   floor is counted ({@link TcpCounter#MSS_RAISED_TO_FLOOR}).</li>
  *   <li>Receive and send buffers 256 KiB each; the receive buffer is the most we advertise, so the window
  *   scale we offer is the least shift that expresses it (3 for 256 KiB).</li>
+ *   <li>Out-of-order data per connection: at most the receive buffer in bytes ({@code outOfOrderMaxBytes}) and
+ *   256 segments ({@code outOfOrderMaxSegments}); a held segment pins its whole frame, so the segment cap bounds
+ *   the memory really held, and it bounds the work per arriving segment (SegmentSmack, CVE-2018-5390). Data a
+ *   cap turns away is counted ({@link TcpCounter#OUT_OF_ORDER_REFUSED}), held data pruned from the top for
+ *   lower data too ({@link TcpCounter#OUT_OF_ORDER_PRUNED}).</li>
  *   <li>MSL 30 s, so TIME-WAIT lasts 2*MSL = 60 s, as Linux's TCP_TIMEWAIT_LEN. RFC 9293 3.4.2 calls MSL
  *   = 2 minutes an engineering choice; 4 minutes of TIME-WAIT per closed connection costs memory and
  *   ports for little gain on today's networks.</li>
@@ -31,13 +37,35 @@ import java.util.concurrent.TimeUnit;
  *   {@link RetransmissionLimits} meanwhile.</li>
  *   <li>SYN queue 256 handshakes per listener; challenge ACKs at most 10 per second per connection
  *   (RFC 5961 10 asks for a rate limit; Linux limits them per namespace).</li>
+ *   <li>At most 4096 half-open connections (SYN-RECEIVED, all listeners of an engine together, as
+ *   {@code maxConnections} counts per engine): a SYN flood spread over many ports cannot fill the connection
+ *   table with handshakes.</li>
+ *   <li>SYN cookies on (RFC 4987 3.6, Linux's tcp_syncookies=1): only when the listener's SYN queue is full or
+ *   the half-open limit is reached does a SYN get a stateless cookie SYN-ACK instead of being dropped. A cookie
+ *   keeps the MSS (rounded down to a table entry), and the window scale and SACK only when the SYN carried
+ *   timestamps ({@link io.usertcp.tcp.syncookie.SynCookies}).</li>
  *   <li>Timestamps (RFC 7323), SACK (RFC 2018) and window scaling (RFC 7323) offered by default.</li>
  *   <li>Keep-alive off (RFC 1122 4.2.3.6: off unless asked for); when on, 2 hours idle, then 9 probes 75 s
  *   apart, as Linux.</li>
+ *   <li>At most 65536 connections and 1024 listeners per engine (one event loop); a new connection refused for
+ *   want of room is counted ({@link TcpCounter#CONNECTION_TABLE_FULL}), unless a TIME-WAIT connection could
+ *   make room.</li>
+ *   <li>At most 16384 connections in TIME-WAIT (Linux's tcp_max_tw_buckets on a small machine): at the cap the
+ *   oldest is freed early ({@link TcpCounter#TIME_WAIT_RECLAIMED}), and so is the oldest when a full connection
+ *   table needs a slot. TIME-WAIT guards against old duplicates (RFC 9293 3.4.2), which the peer's timestamps
+ *   and ISN rule (RFC 6528) mostly guard against as well; a peer that makes us close first must not fill the
+ *   table with it.</li>
+ *   <li>At most 16384 orphans: connections the application closed that are still closing (FIN-WAIT-1,
+ *   FIN-WAIT-2, CLOSING, LAST-ACK). Beyond that the oldest is reset ({@link TcpCounter#ORPHANS_RESET}), as
+ *   Linux does past tcp_max_orphans: a peer that never acknowledges our FIN or never sends its own cannot
+ *   hold memory for the whole retransmission or FIN-WAIT-2 time.</li>
  *   <li>FIN-WAIT-2 timeout 60 s for connections the application closed (Linux's tcp_fin_timeout): a peer that
- *   never sends its FIN cannot pin the connection forever. A half-closed connection waits as long as it
- *   likes.</li>
- *   <li>No user timeout: R2 of the {@link RetransmissionLimits} decides.</li>
+ *   never sends its FIN cannot pin the connection forever ({@link TcpCounter#FIN_WAIT_2_TIMEOUTS}). A half-closed
+ *   connection waits as long as it likes, until the application closes it: the timeout runs from then.</li>
+ *   <li>No user timeout: R2 of the {@link RetransmissionLimits} decides. Without one, a peer whose window stays
+ *   shut, or too small to be worth sending into (RFC 9293 3.8.6.2.1: under a full segment and under half the
+ *   largest window it offered), is probed for as long as it answers; with one, the connection ends that long
+ *   after the window shut ({@link TcpCounter#TIMEOUTS}).</li>
  * </ul>
  */
 public final class TcpStackConfig {
@@ -65,8 +93,12 @@ public final class TcpStackConfig {
     private final RetransmissionLimits retransmissionLimits;
     private final String congestionControl;
     private final int synQueueLimit;
+    private final int maxHalfOpenConnections;
+    private final boolean synCookies;
     private final int maxConnections;
     private final int maxListeners;
+    private final int maxTimeWaitConnections;
+    private final int maxOrphanConnections;
     private final int challengeAcksPerSecond;
     private final boolean timestamps;
     private final boolean sack;
@@ -96,8 +128,12 @@ public final class TcpStackConfig {
         this.retransmissionLimits = b.retransmissionLimits;
         this.congestionControl = b.congestionControl;
         this.synQueueLimit = b.synQueueLimit;
+        this.maxHalfOpenConnections = b.maxHalfOpenConnections;
+        this.synCookies = b.synCookies;
         this.maxConnections = b.maxConnections;
         this.maxListeners = b.maxListeners;
+        this.maxTimeWaitConnections = b.maxTimeWaitConnections;
+        this.maxOrphanConnections = b.maxOrphanConnections;
         this.challengeAcksPerSecond = b.challengeAcksPerSecond;
         this.timestamps = b.timestamps;
         this.sack = b.sack;
@@ -138,8 +174,12 @@ public final class TcpStackConfig {
         b.retransmissionLimits = retransmissionLimits;
         b.congestionControl = congestionControl;
         b.synQueueLimit = synQueueLimit;
+        b.maxHalfOpenConnections = maxHalfOpenConnections;
+        b.synCookies = synCookies;
         b.maxConnections = maxConnections;
         b.maxListeners = maxListeners;
+        b.maxTimeWaitConnections = maxTimeWaitConnections;
+        b.maxOrphanConnections = maxOrphanConnections;
         b.challengeAcksPerSecond = challengeAcksPerSecond;
         b.timestamps = timestamps;
         b.sack = sack;
@@ -249,12 +289,32 @@ public final class TcpStackConfig {
         return synQueueLimit;
     }
 
+    /** Connections in SYN-RECEIVED an engine holds for all its listeners together. */
+    public int maxHalfOpenConnections() {
+        return maxHalfOpenConnections;
+    }
+
+    /** SYN cookies (RFC 4987) answer the SYNs a full SYN queue or the half-open limit would drop. */
+    public boolean synCookies() {
+        return synCookies;
+    }
+
     public int maxConnections() {
         return maxConnections;
     }
 
     public int maxListeners() {
         return maxListeners;
+    }
+
+    /** Connections in TIME-WAIT at once; the oldest is reclaimed to admit another. */
+    public int maxTimeWaitConnections() {
+        return maxTimeWaitConnections;
+    }
+
+    /** Orphaned connections (closed by the application, still closing) at once; the oldest is reset beyond. */
+    public int maxOrphanConnections() {
+        return maxOrphanConnections;
     }
 
     public int challengeAcksPerSecond() {
@@ -333,8 +393,12 @@ public final class TcpStackConfig {
         private RetransmissionLimits retransmissionLimits = RetransmissionLimits.defaults();
         private String congestionControl = "cubic";
         private int synQueueLimit = 256;
+        private int maxHalfOpenConnections = 4096;
+        private boolean synCookies = true;
         private int maxConnections = 1 << 16;
         private int maxListeners = 1024;
+        private int maxTimeWaitConnections = 16384;
+        private int maxOrphanConnections = 16384;
         private int challengeAcksPerSecond = 10;
         private boolean timestamps = true;
         private boolean sack = true;
@@ -434,6 +498,18 @@ public final class TcpStackConfig {
             return this;
         }
 
+        /** Connections in SYN-RECEIVED per engine, all listeners together. */
+        public Builder maxHalfOpenConnections(int max) {
+            this.maxHalfOpenConnections = max;
+            return this;
+        }
+
+        /** SYN cookies when the SYN queue is full or the half-open limit reached; off, such SYNs are dropped. */
+        public Builder synCookies(boolean enabled) {
+            this.synCookies = enabled;
+            return this;
+        }
+
         public Builder maxConnections(int max) {
             this.maxConnections = max;
             return this;
@@ -441,6 +517,18 @@ public final class TcpStackConfig {
 
         public Builder maxListeners(int max) {
             this.maxListeners = max;
+            return this;
+        }
+
+        /** Connections in TIME-WAIT at once, at least 1; entering TIME-WAIT at the cap frees the oldest. */
+        public Builder maxTimeWaitConnections(int max) {
+            this.maxTimeWaitConnections = max;
+            return this;
+        }
+
+        /** Orphaned connections at once, at least 1; one more resets the oldest. */
+        public Builder maxOrphanConnections(int max) {
+            this.maxOrphanConnections = max;
             return this;
         }
 
@@ -516,6 +604,9 @@ public final class TcpStackConfig {
                     "RFC 9293 MUST-40: delayed ACK in (0, 500 ms]: " + delayedAckNanos);
             check(connectTimeoutNanos > 0, "connect timeout must be positive: " + connectTimeoutNanos);
             check(synQueueLimit >= 1 && maxConnections >= 1 && maxListeners >= 1, "limits must be positive");
+            check(maxHalfOpenConnections >= 1, "half-open limit must be positive: " + maxHalfOpenConnections);
+            check(maxTimeWaitConnections >= 1, "TIME-WAIT cap must be positive: " + maxTimeWaitConnections);
+            check(maxOrphanConnections >= 1, "orphan cap must be positive: " + maxOrphanConnections);
             check(challengeAcksPerSecond >= 1, "challenge ACK limit must be positive");
             check(keepAliveIdleNanos > 0 && keepAliveIntervalNanos > 0 && keepAliveProbes >= 1,
                     "keep-alive timing must be positive");

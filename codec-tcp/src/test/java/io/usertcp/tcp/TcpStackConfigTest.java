@@ -51,6 +51,45 @@ class TcpStackConfigTest {
     }
 
     @Test
+    void timeWaitAndOrphanCapsDefaultTo16384() {
+        assertEquals(16384, defaults.maxTimeWaitConnections());
+        assertEquals(16384, defaults.maxOrphanConnections());
+    }
+
+    @Test
+    void timeWaitAndOrphanCapsBelowOneAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> TcpStackConfig.builder().maxTimeWaitConnections(0).build());
+        assertThrows(IllegalArgumentException.class, () -> TcpStackConfig.builder().maxOrphanConnections(0).build());
+    }
+
+    @Test
+    void toBuilderKeepsTheTimeWaitAndOrphanCaps() {
+        TcpStackConfig copy = TcpStackConfig.builder().maxTimeWaitConnections(7).maxOrphanConnections(9).build()
+                .toBuilder().build();
+        assertEquals(7, copy.maxTimeWaitConnections());
+        assertEquals(9, copy.maxOrphanConnections());
+    }
+
+    @Test
+    void synCookiesAreOnAndHalfOpenConnectionsCappedAt4096ByDefault() {
+        assertTrue(defaults.synCookies());
+        assertEquals(4096, defaults.maxHalfOpenConnections());
+    }
+
+    @Test
+    void halfOpenLimitBelowOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> TcpStackConfig.builder().maxHalfOpenConnections(0).build());
+    }
+
+    @Test
+    void toBuilderKeepsSynCookiesAndTheHalfOpenLimit() {
+        TcpStackConfig copy = TcpStackConfig.builder().synCookies(false).maxHalfOpenConnections(5).build()
+                .toBuilder().build();
+        assertFalse(copy.synCookies());
+        assertEquals(5, copy.maxHalfOpenConnections());
+    }
+
+    @Test
     void toBuilderKeepsEverySetting() {
         TcpStackConfig custom = TcpStackConfig.builder().mtu(9000).nagle(false).keepAlive(true)
                 .congestionControl("newreno").mslNanos(1).build();

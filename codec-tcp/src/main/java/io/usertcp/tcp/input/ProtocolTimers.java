@@ -48,6 +48,7 @@ public final class ProtocolTimers {
                 break;
             case TcpTimerEvent.FIN_WAIT_2:
                 if (tcb.state == TcpState.FIN_WAIT_2) {
+                    engine.counters().increment(TcpCounter.FIN_WAIT_2_TIMEOUTS);
                     connection.terminate(null);
                 }
                 break;

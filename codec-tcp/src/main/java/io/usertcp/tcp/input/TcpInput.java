@@ -19,6 +19,7 @@ import io.usertcp.tcp.TcpTimerEvent;
 import io.usertcp.tcp.output.TcpOutput;
 import io.usertcp.tcp.reassembly.OfferOutcome;
 import io.usertcp.tcp.reassembly.OutOfOrderQueue;
+import io.usertcp.tcp.syncookie.SynCookies;
 
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,11 @@ import static io.usertcp.tcp.SequenceNumbers.inRange;
  * <p>Data and a FIN carried on a SYN or SYN-ACK are not taken: the peer retransmits them after the handshake.
  * Once timestamps are agreed, a segment without them is accepted (RFC 7323 3.2 says SHOULD drop; Linux accepts,
  * and so do we, for middleboxes that strip options); PAWS checks only segments that carry them.
+ *
+ * <p>A listener whose SYN queue is full, or an engine at its half-open limit, answers SYNs with SYN cookies
+ * (RFC 4987 3.6, {@link SynCookies}) and keeps nothing; an ACK returning a valid cookie rebuilds the connection
+ * in SYN-RECEIVED and then completes the handshake like any other. A cookie ties the handshake to the peer's ISN,
+ * so an ACK whose SEG.SEQ is not ISN + 1 (the peer's first segments after it lost) does not validate, as on Linux.
  *
  * <p>For every acceptable ACK an {@link io.usertcp.tcp.AckEvent} goes to the {@link AckEventPath} (to
  * "tcp-retransmission") before the segment's text is processed. Outgoing ACKs are decided per segment and
@@ -100,51 +106,70 @@ public final class TcpInput {
         }
     }
 
-    /** A segment matching no connection: a listener's (3.10.7.2) or a closed port's (3.10.7.1). */
-    public void segmentWithoutConnection(TcpSegment segment, int sourceAddress, int destinationAddress,
-                                         long nowNanos) {
+    /**
+     * A segment matching no connection: a listener's (3.10.7.2) or a closed port's (3.10.7.1). Returns the
+     * connection a valid SYN cookie rebuilt, for the segment to go on to {@link #segmentArrives}, else null.
+     */
+    public TcpConnection segmentWithoutConnection(TcpSegment segment, int sourceAddress, int destinationAddress,
+                                                  long nowNanos) {
         TcpListener listener = engine.listenerFor(destinationAddress, segment.destinationPort());
         if (listener != null) {
-            listen(listener, segment, sourceAddress, destinationAddress, nowNanos);
-            return;
+            return listen(listener, segment, sourceAddress, destinationAddress, nowNanos);
         }
         engine.counters().increment(TcpCounter.NO_PORT);
         // RFC 9293 3.10.7.1: an incoming RST is discarded; anything else is answered with RST
         if (segment.hasFlags(TcpFlags.RST)) {
             engine.counters().increment(TcpCounter.RESETS_IGNORED);
-            return;
+            return null;
         }
         output.sendResetFor(segment, destinationAddress, sourceAddress);
+        return null;
     }
 
-    private void listen(TcpListener listener, TcpSegment segment, int sourceAddress, int destinationAddress,
-                        long nowNanos) {
+    private TcpConnection listen(TcpListener listener, TcpSegment segment, int sourceAddress,
+                                 int destinationAddress, long nowNanos) {
         int flags = segment.flags();
         // RFC 9293 3.10.7.2 first: an incoming RST is ignored
         if ((flags & TcpFlags.RST) != 0) {
             engine.counters().increment(TcpCounter.RESETS_IGNORED);
-            return;
+            return null;
         }
-        // Second: an ACK to a listener is bad, <SEQ=SEG.ACK><CTL=RST>
+        // Second: an ACK to a listener is bad, <SEQ=SEG.ACK><CTL=RST>, unless it returns one of our SYN cookies
         if ((flags & TcpFlags.ACK) != 0) {
+            if ((flags & TcpFlags.SYN) == 0 && engine.config().synCookies() && listener.mayHoldSynCookies(nowNanos)) {
+                return openFromSynCookie(listener, segment, sourceAddress, destinationAddress, nowNanos);
+            }
             output.sendResetFor(segment, destinationAddress, sourceAddress);
-            return;
+            return null;
         }
+        // Fourth: neither SYN nor RST nor ACK (FIN, Xmas and null scans): dropped
         if ((flags & TcpFlags.SYN) == 0) {
-            return;
+            engine.counters().increment(TcpCounter.SEGMENTS_WITHOUT_SYN_DROPPED);
+            return null;
         }
-        if (listener.isClosed() || listener.synQueueFull()) {
+        if (listener.isClosed()) {
             engine.counters().increment(TcpCounter.SYN_QUEUE_OVERFLOWS);
-            return;
+            return null;
         }
-        if (listener.acceptQueueLength() >= listener.backlog()) {
+        boolean synQueueFull = listener.synQueueFull();
+        if (synQueueFull || engine.halfOpenLimitReached()) {
+            engine.counters().increment(synQueueFull ? TcpCounter.SYN_QUEUE_OVERFLOWS
+                    : TcpCounter.HALF_OPEN_LIMIT_REACHED);
+            if (listener.acceptQueueFull()) {
+                engine.counters().increment(TcpCounter.ACCEPT_QUEUE_OVERFLOWS);
+            } else if (engine.config().synCookies()) {
+                sendSynCookie(listener, segment, sourceAddress, destinationAddress, nowNanos);
+            }
+            return null;
+        }
+        if (listener.acceptQueueFull()) {
             engine.counters().increment(TcpCounter.ACCEPT_QUEUE_OVERFLOWS);
-            return;
+            return null;
         }
         TcpConnection connection = engine.openPassive(listener, destinationAddress, segment.destinationPort(),
                 sourceAddress, segment.sourcePort());
         if (connection == null) {
-            return;
+            return null;
         }
         // Third: the SYN. RCV.NXT = SEG.SEQ + 1, IRS = SEG.SEQ, ISS chosen, SYN-ACK sent, SYN-RECEIVED
         TcpControlBlock tcb = connection.controlBlock();
@@ -163,6 +188,102 @@ public final class TcpInput {
         connection.statistics().segmentReceived(0, nowNanos);
         startSynTiming(tcb, nowNanos);
         output.sendSyn(connection);
+        return null;
+    }
+
+    /**
+     * RFC 4987 3.6: the SYN-ACK for a SYN the SYN queue has no room for, its ISN a cookie and, when the SYN had
+     * timestamps, its TSval carrying the peer's window scale and SACK-permitted; the options offered are those
+     * the listener would have agreed to. Nothing is kept: only the final ACK brings the connection into being.
+     */
+    private void sendSynCookie(TcpListener listener, TcpSegment syn, int sourceAddress, int destinationAddress,
+                               long nowNanos) {
+        TcpStackConfig config = engine.config();
+        TcpOptions peer = syn.options();
+        SynCookies cookies = engine.synCookies();
+        int localPort = syn.destinationPort();
+        int remotePort = syn.sourcePort();
+        int peerIsn = syn.sequenceNumber();
+        int cookie = cookies.encode(destinationAddress, localPort, sourceAddress, remotePort, peerIsn, nowNanos,
+                SynCookies.mssIndex(peer.mss()));
+        TcpConnectionOptions options = listener.options();
+        boolean timestamps = config.timestamps() && peer.hasTimestamps();
+        // Without timestamps nothing could carry window scale or SACK to the ACK, so neither is offered
+        boolean windowScaling = timestamps && config.windowScaling() && peer.windowScale() >= 0;
+        boolean sack = timestamps && config.sack() && peer.sackPermitted();
+        int peerWindowScale = windowScaling ? Math.min(peer.windowScale(), TcpStackConfig.MAX_WINDOW_SCALE) : -1;
+        int tsVal = timestamps ? SynCookies.timestampValue(cookies.timestampOffset(destinationAddress, localPort,
+                sourceAddress, remotePort, peerIsn), nowNanos, peerWindowScale, sack) : 0;
+        output.sendSynCookie(syn, destinationAddress, sourceAddress, cookie, options.announcedMss(config),
+                windowScaling ? options.receiveWindowScale() : -1, sack, timestamps, tsVal,
+                Math.min(options.receiveBufferBytes(), 0xFFFF));
+        listener.synCookieSent(nowNanos);
+    }
+
+    /**
+     * An ACK to a listener that sent cookies lately: when SEG.ACK - 1 is a valid cookie for SEG.SEQ - 1, the
+     * connection is rebuilt in SYN-RECEIVED as the cookie SYN-ACK left it (IRS = SEG.SEQ - 1, ISS = SEG.ACK - 1,
+     * the options the cookie carries, the listener's own) and returned, so the ACK completes the handshake
+     * through the usual path, and any data or FIN on it is taken. Otherwise the ACK is answered with RST as
+     * RFC 9293 3.10.7.2 says. A full accept queue drops the ACK (the peer sends again), as for a queued handshake.
+     */
+    private TcpConnection openFromSynCookie(TcpListener listener, TcpSegment ack, int sourceAddress,
+                                            int destinationAddress, long nowNanos) {
+        int localPort = ack.destinationPort();
+        int remotePort = ack.sourcePort();
+        int irs = ack.sequenceNumber() - 1;
+        int iss = ack.acknowledgmentNumber() - 1;
+        SynCookies cookies = engine.synCookies();
+        int mssIndex = cookies.validate(destinationAddress, localPort, sourceAddress, remotePort, irs, iss,
+                nowNanos);
+        if (mssIndex < 0) {
+            engine.counters().increment(TcpCounter.SYN_COOKIES_FAILED);
+            output.sendResetFor(ack, destinationAddress, sourceAddress);
+            return null;
+        }
+        engine.counters().increment(TcpCounter.SYN_COOKIES_VALIDATED);
+        if (listener.acceptQueueFull()) {
+            engine.counters().increment(TcpCounter.ACCEPT_QUEUE_OVERFLOWS);
+            return null;
+        }
+        TcpConnection connection = engine.openPassive(listener, destinationAddress, localPort, sourceAddress,
+                remotePort);
+        if (connection == null) {
+            return null;
+        }
+        TcpControlBlock tcb = connection.controlBlock();
+        TcpStackConfig config = engine.config();
+        TcpConnectionOptions options = connection.options();
+        TcpOptions echoed = ack.options();
+        tcb.irs = irs;
+        tcb.rcvNxt = irs + 1;
+        tcb.iss = iss;
+        tcb.sndUna = iss;
+        tcb.sndNxt = iss + 1;
+        tcb.sndMax = iss + 1;
+        tcb.recover = iss;
+        tcb.sendMss = options.sendMss(config, SynCookies.mss(mssIndex));
+        tcb.receiveMss = options.announcedMss(config);
+        tcb.timestamps = config.timestamps() && echoed.hasTimestamps();
+        int peerWindowScale = tcb.timestamps ? SynCookies.windowScale(echoed.tsEcr()) : -1;
+        tcb.windowScaling = config.windowScaling() && peerWindowScale >= 0;
+        tcb.sndShift = tcb.windowScaling ? peerWindowScale : 0;
+        tcb.rcvShift = tcb.windowScaling ? options.receiveWindowScale() : 0;
+        tcb.sackPermitted = tcb.timestamps && config.sack() && SynCookies.sackPermitted(echoed.tsEcr());
+        if (tcb.timestamps) {
+            tcb.sendMss -= TIMESTAMP_OPTION_BYTES;
+            // The SYN's TSval is gone; the ACK's, later, stands for it
+            tcb.tsRecent = echoed.tsVal();
+            tcb.tsRecentNanos = nowNanos;
+            connection.startTimestamps(cookies.timestampOffset(destinationAddress, localPort, sourceAddress,
+                    remotePort, irs), nowNanos);
+        }
+        // RFC 7323 2.2: the window the SYN-ACK offered, unscaled
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + Math.min(options.receiveBufferBytes(), 0xFFFF);
+        tcb.lastAckSent = tcb.rcvNxt;
+        tcb.state = TcpState.SYN_RECEIVED;
+        engine.counters().increment(TcpCounter.PASSIVE_OPENS);
+        return connection;
     }
 
     /**
@@ -175,6 +296,10 @@ public final class TcpInput {
         TcpStackConfig config = engine.config();
         TcpConnectionOptions options = connection.options();
         tcb.sendMss = options.sendMss(config, peer.mss());
+        if (peer.mss() >= 0 && peer.mss() < config.minSendMss()) {
+            // A tiny MSS would make us send a packet per handful of bytes (CVE-2019-11479): the floor applies
+            engine.counters().increment(TcpCounter.MSS_RAISED_TO_FLOOR);
+        }
         tcb.receiveMss = options.announcedMss(config);
         tcb.windowScaling = config.windowScaling() && peer.windowScale() >= 0;
         if (tcb.windowScaling) {
@@ -239,7 +364,9 @@ public final class TcpInput {
             }
             return;
         }
+        // RFC 9293 3.10.7.3 fifth, ahead of the fourth: neither SYN nor RST, dropped
         if ((flags & TcpFlags.SYN) == 0) {
+            engine.counters().increment(TcpCounter.SEGMENTS_WITHOUT_SYN_DROPPED);
             return;
         }
         // Fourth: the SYN
@@ -471,10 +598,11 @@ public final class TcpInput {
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, window);
             tcb.sndWl1 = seq;
             tcb.sndWl2 = ack;
-            if (window > 0) {
-                // RFC 9293 3.8.6.1: the window opened, probing stops
+            if (output.peerWindowOpen(connection)) {
+                // RFC 9293 3.8.6.1: the window opened (to a size worth using, 3.8.6.2.1), probing stops
                 connection.cancelTimer(TcpTimerEvent.PERSIST);
                 tcb.persistBackoff = 0;
+                tcb.peerWindowStalled = false;
             }
         }
         int flags = segment.flags();
@@ -565,7 +693,11 @@ public final class TcpInput {
         ByteBuf buffer = segment.buffer();
         OutOfOrderQueue queue = connection.outOfOrderQueue();
         if (seq != tcb.rcvNxt) {
+            long refusedBefore = queue.refusedOffers();
+            long prunedBefore = queue.prunedPieces();
             OfferOutcome outcome = queue.offer(tcb.rcvNxt, seq, buffer.slice(from, length));
+            engine.counters().add(TcpCounter.OUT_OF_ORDER_REFUSED, queue.refusedOffers() - refusedBefore);
+            engine.counters().add(TcpCounter.OUT_OF_ORDER_PRUNED, queue.prunedPieces() - prunedBefore);
             if (outcome != OfferOutcome.REFUSED) {
                 engine.counters().increment(TcpCounter.OUT_OF_ORDER_SEGMENTS);
                 connection.statistics().outOfOrderSegmentReceived();

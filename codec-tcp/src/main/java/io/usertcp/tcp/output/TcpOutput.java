@@ -82,6 +82,32 @@ public final class TcpOutput {
     }
 
     /**
+     * A SYN-ACK for a connection that does not exist (RFC 4987 3.6): the answer to {@code syn}, from
+     * {@code localAddress} to {@code remoteAddress}, at {@code cookie}, announcing {@code mss}, our window scale
+     * {@code windowScale} (-1 for none), SACK-permitted if {@code sackPermitted}, and timestamps
+     * {@code tsVal}/the SYN's TSval if {@code timestamps}. Nothing is kept, so nothing retransmits it.
+     */
+    public void sendSynCookie(TcpSegment syn, int localAddress, int remoteAddress, int cookie, int mss,
+                              int windowScale, boolean sackPermitted, boolean timestamps, int tsVal, int window) {
+        options.clear();
+        options.setMss(mss);
+        if (windowScale >= 0) {
+            options.setWindowScale(windowScale);
+        }
+        if (sackPermitted) {
+            options.setSackPermitted(true);
+        }
+        if (timestamps) {
+            options.setTimestamps(tsVal, syn.options().tsVal());
+        }
+        ByteBuf buffer = engine.frameBuffers().allocate(0);
+        TcpSegmentWriter.prepend(buffer, localAddress, remoteAddress, syn.destinationPort(), syn.sourcePort(),
+                cookie, syn.sequenceNumber() + 1, TcpFlags.SYN | TcpFlags.ACK, window, 0, options);
+        engine.counters().increment(TcpCounter.SYN_COOKIES_SENT);
+        engine.transmit(buffer, localAddress, remoteAddress);
+    }
+
+    /**
      * A pure ACK with the current window (and SACK blocks), at SND.MAX: the SND.NXT of RFC 9293 as the peer knows
      * it. After a timeout's go-back-N our SND.NXT lies behind data the peer may already have, and an ACK there
      * would fail its sequence check (3.10.7.4 first step) and never be read: two sides both retransmitting
@@ -244,20 +270,54 @@ public final class TcpOutput {
 
     /**
      * RFC 9293 3.8.6.1: data waits, nothing is in flight (so no retransmission timer runs) and the peer's window
-     * has no room: the persist timer makes sure a lost window update cannot stall the connection forever.
+     * has no room worth using ({@link #peerWindowOpen}): the persist timer makes sure a lost window update cannot
+     * stall the connection forever, and lets the user timeout end a peer that never opens.
      */
     private void armPersistIfStalled(TcpConnection connection) {
         TcpControlBlock tcb = connection.controlBlock();
         int unsent = tcb.sndUna + connection.sendBuffer().size() - tcb.sndNxt;
-        if (unsent <= 0 || tcb.sndNxt != tcb.sndUna || tcb.sndUna + tcb.sndWnd - tcb.sndNxt > 0
+        if (unsent <= 0 || tcb.sndNxt != tcb.sndUna || peerWindowOpen(connection)
                 || connection.isTimerArmed(TcpTimerEvent.PERSIST)) {
             return;
         }
-        if (tcb.persistBackoff == 0) {
+        if (!tcb.peerWindowStalled) {
+            tcb.peerWindowStalled = true;
             tcb.zeroWindowSinceNanos = engine.nowNanos();
             connection.statistics().peerWindowClosed();
         }
         connection.armTimer(TcpTimerEvent.PERSIST, persistDelay(connection));
+    }
+
+    /**
+     * Whether the peer's offered window admits a segment that sender SWS avoidance would send (RFC 9293 3.8.6.2.1):
+     * a full segment, everything queued, or half the largest window the peer has offered. A smaller window is as
+     * shut as a zero window: the persist timer runs and the user timeout counts from when it shut, so a peer that
+     * keeps offering one byte and ACKing it one byte at a time cannot hold the connection forever.
+     */
+    public boolean peerWindowOpen(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        if (tcb.sndWnd <= 0) {
+            return false;
+        }
+        int unsent = tcb.sndUna + connection.sendBuffer().size() - tcb.sndNxt;
+        int fullSize = tcb.sendMss - sackOptionBytes(connection);
+        return tcb.sndWnd >= Math.min(unsent, fullSize) || tcb.sndWnd >= tcb.maxSndWnd / 2;
+    }
+
+    /**
+     * The persist timer's probe (RFC 9293 3.8.6.1): into a zero window an ACK below SND.UNA ({@link #sendProbe});
+     * into a window too small to be worth using, as much data as it takes, which RFC 9293 3.8.6.2.1 allows once
+     * the override timeout has passed, so a small window still moves data. Returns whether data went.
+     */
+    public boolean sendWindowProbe(TcpConnection connection) {
+        TcpControlBlock tcb = connection.controlBlock();
+        int length = Math.min(newDataAllowed(connection), tcb.sendMss - sackOptionBytes(connection));
+        if (length <= 0) {
+            sendProbe(connection);
+            return false;
+        }
+        sendNewData(connection, length);
+        return true;
     }
 
     /** The RTO, doubled per probe already sent, at most the maximum RTO (RFC 9293 3.8.6.1 SHLD-29). */
@@ -463,7 +523,13 @@ public final class TcpOutput {
         TcpControlBlock tcb = connection.controlBlock();
         ByteBuf buffer = engine.frameBuffers().allocate(length);
         if (length > 0) {
-            connection.sendBuffer().copyTo(seq - tcb.sndUna, length, buffer);
+            try {
+                connection.sendBuffer().copyTo(seq - tcb.sndUna, length, buffer);
+            } catch (RuntimeException e) {
+                // A written buffer the application freed under us: the frame must not leak with it
+                buffer.release();
+                throw e;
+            }
             if (connection.rackLossDetector() != null) {
                 connection.rackLossDetector().onTransmit(seq, length, tcb.sndMax, engine.nowNanos());
             }

@@ -34,7 +34,8 @@ import java.util.Objects;
  * <p><b>Cost.</b> With n held pieces (n &le; maxPieces): offer is a binary search plus a walk over the
  * pieces the segment overlaps plus at most one array shift, O(n) at worst; when a cap is hit, one more
  * O(n) pass. Poll is O(1) per delivered piece. The merged ranges are rebuilt, O(n), on the first range
- * query after a change. So an attacker's thousands of one-byte segments cost at most O(maxPieces) each.
+ * query after a change. So an attacker's thousands of one-byte segments cost at most O(maxPieces) each
+ * (SegmentSmack, CVE-2018-5390), as {@link #slotSteps()} measures.
  *
  * <p><b>Memory.</b> An empty queue holds no arrays. The first stored piece allocates arrays of 8 slots,
  * which double up to {@code maxPieces}; they are dropped when the queue empties again. Besides that, a
@@ -78,6 +79,7 @@ public final class OutOfOrderQueue {
     private long refusedBytes;
     private long prunedPieces;
     private long prunedBytes;
+    private long slotSteps;
 
     // What measure() found about a segment [from, to) (offsets from RCV.NXT).
     private int overlapFrom;
@@ -165,6 +167,7 @@ public final class OutOfOrderQueue {
             return null;
         }
         ByteBuf piece = pieces[first];
+        slotSteps++;
         heldBytes -= ends[first] - starts[first];
         pieces[first] = null;
         first++;
@@ -269,6 +272,15 @@ public final class OutOfOrderQueue {
         return prunedBytes;
     }
 
+    /**
+     * Work meter: slots examined, moved or released by {@link #offer}, {@link #poll} and the range queries, summed
+     * over the queue's life. Each call costs O(maxPieces) at most, whatever was offered before, which is what keeps
+     * a flood of one-byte holes (SegmentSmack, CVE-2018-5390) at flat cost per segment.
+     */
+    public long slotSteps() {
+        return slotSteps;
+    }
+
     /** Slots currently allocated per array; 0 while no arrays are held. For tests of idle memory. */
     int allocatedSlots() {
         return pieces == null ? 0 : pieces.length;
@@ -322,6 +334,7 @@ public final class OutOfOrderQueue {
     }
 
     private void releaseSlot(int slot) {
+        slotSteps++;
         heldBytes -= ends[slot] - starts[slot];
         pieces[slot].release();
         pieces[slot] = null;
@@ -332,6 +345,7 @@ public final class OutOfOrderQueue {
         int low = first;
         int high = first + count;
         while (low < high) {
+            slotSteps++;
             int middle = (low + high) >>> 1;
             if (ends[middle] - rcvNxt <= from) {
                 low = middle + 1;
@@ -344,6 +358,7 @@ public final class OutOfOrderQueue {
         int covered = 0;
         int slot = low;
         for (int last = first + count; slot < last && starts[slot] - rcvNxt < to; slot++) {
+            slotSteps++;
             int pieceStart = starts[slot] - rcvNxt;
             int pieceEnd = ends[slot] - rcvNxt;
             bytes += Math.min(pieceEnd, to) - Math.max(pieceStart, from);
@@ -367,6 +382,7 @@ public final class OutOfOrderQueue {
         for (int slot = overlapTo; slot < last; slot++) {
             bytesAbove += ends[slot] - starts[slot];
         }
+        slotSteps += last - overlapTo;
         int budget = maxBytes - (heldBytes - bytesAbove);
         if (budget <= 0) {
             return from;
@@ -395,6 +411,7 @@ public final class OutOfOrderQueue {
     private int prefixEnd(int rcvNxt, int from, int budget) {
         int cursor = from;
         for (int slot = overlapFrom; slot < overlapTo; slot++) {
+            slotSteps++;
             int pieceStart = starts[slot] - rcvNxt;
             if (pieceStart > cursor) {
                 int gap = pieceStart - cursor;
@@ -447,6 +464,7 @@ public final class OutOfOrderQueue {
         int last = first + count;
         int removed = high - low - 1;
         if (removed > 0) {
+            slotSteps += last - high;
             System.arraycopy(starts, high, starts, low + 1, last - high);
             System.arraycopy(ends, high, ends, low + 1, last - high);
             System.arraycopy(pieces, high, pieces, low + 1, last - high);
@@ -473,6 +491,7 @@ public final class OutOfOrderQueue {
             first = 0;
         }
         int last = first + count;
+        slotSteps += count;
         if (last < pieces.length) {
             System.arraycopy(starts, slot, starts, slot + 1, last - slot);
             System.arraycopy(ends, slot, ends, slot + 1, last - slot);
@@ -540,6 +559,7 @@ public final class OutOfOrderQueue {
             rangeStarts = new int[pieces.length];
             rangeEnds = new int[pieces.length];
         }
+        slotSteps += count;
         for (int slot = first, last = first + count; slot < last; slot++) {
             if (rangeCount > 0 && rangeEnds[rangeCount - 1] == starts[slot]) {
                 rangeEnds[rangeCount - 1] = ends[slot];

@@ -123,7 +123,11 @@ public final class RetransmissionControl {
         TcpConnection connection = event.connection();
         TcpControlBlock tcb = connection.controlBlock();
         long now = event.nowNanos();
+        long rejectedBefore = board.invalidBlocks();
+        long discardedBefore = board.capacityHits();
         int flags = board.update(tcb.sndUna, tcb.sndMax, event.options());
+        engine.counters().add(TcpCounter.SACK_BLOCKS_REJECTED, board.invalidBlocks() - rejectedBefore);
+        engine.counters().add(TcpCounter.SACK_RANGES_DISCARDED, board.capacityHits() - discardedBefore);
         RackLossDetector rack = connection.rackLossDetector();
         boolean progress = event.bytesAcked() > 0;
         int dataAcked = 0;
@@ -482,19 +486,25 @@ public final class RetransmissionControl {
         boolean sending = state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_1 || state == TcpState.CLOSING || state == TcpState.LAST_ACK;
         int unsent = tcb.sndUna + connection.sendBuffer().size() - tcb.sndNxt;
-        if (!sending || unsent <= 0 || tcb.sndUna + tcb.sndWnd - tcb.sndNxt > 0) {
+        TcpOutput output = engine.output();
+        if (!sending || unsent <= 0 || tcb.sndNxt != tcb.sndUna || output.peerWindowOpen(connection)) {
             return;
         }
         long userTimeout = connection.options().userTimeoutNanos();
         if (userTimeout > 0 && now - tcb.zeroWindowSinceNanos >= userTimeout) {
+            // RFC 5482: a window that never opens (zero, or too small to use) ends by the user timeout
             engine.counters().increment(TcpCounter.TIMEOUTS);
             connection.terminate(new TcpTimeoutException("connection timed out (user timeout, zero window)"));
             return;
         }
         engine.counters().increment(TcpCounter.ZERO_WINDOW_PROBES);
-        engine.output().sendProbe(connection);
+        if (output.sendWindowProbe(connection)) {
+            // Data went: the retransmission timer guards it, and the next probe waits one RTO again (as Linux)
+            tcb.persistBackoff = 0;
+            return;
+        }
         tcb.persistBackoff++;
-        connection.armTimer(TcpTimerEvent.PERSIST, engine.output().persistDelay(connection));
+        connection.armTimer(TcpTimerEvent.PERSIST, output.persistDelay(connection));
     }
 
     private void signal(CongestionEventPath path, CongestionSignal signal, TcpConnection connection, long now,

@@ -327,15 +327,19 @@ public final class SackScoreboard {
      * fewer ranges and octets lie above higher holes, the lost holes are always the lowest ones.
      */
     private boolean holeLost(int firstRangeAbove) {
-        int rangesAbove = count - firstRangeAbove;
-        if (rangesAbove >= DUP_THRESH) {
+        if (count - firstRangeAbove >= DUP_THRESH) {
             return true;
         }
         int bytesAbove = 0;
         for (int range = firstRangeAbove; range < count; range++) {
             bytesAbove += ends[range] - starts[range];
         }
-        return bytesAbove > (DUP_THRESH - 1) * smss;
+        return holeLost(count - firstRangeAbove, bytesAbove);
+    }
+
+    /** {@link #holeLost(int)} given the SACKed ranges and octets above the hole. */
+    private boolean holeLost(int rangesAbove, int bytesAbove) {
+        return rangesAbove >= DUP_THRESH || bytesAbove > (DUP_THRESH - 1) * smss;
     }
 
     /**
@@ -344,13 +348,18 @@ public final class SackScoreboard {
      * before it was deemed lost counts twice.
      */
     public int pipe() {
+        // One pass: the SACKed octets above each hole are the total less those below it
+        int bytesAbove = 0;
+        for (int range = 0; range < count; range++) {
+            bytesAbove += ends[range] - starts[range];
+        }
         int pipe = 0;
         int holeStart = highAck;
         for (int range = 0; range <= count; range++) {
             int holeEnd = range < count ? starts[range] : highData;
             if (before(holeStart, holeEnd)) {
                 int notLostFrom = holeStart;
-                if (holeLost(range)) {
+                if (holeLost(count - range, bytesAbove)) {
                     notLostFrom = holeEnd;
                 } else if (markedLost(holeStart)) {
                     int markEnd = markedLostEnd();
@@ -363,6 +372,7 @@ public final class SackScoreboard {
             }
             if (range < count) {
                 holeStart = ends[range];
+                bytesAbove -= ends[range] - starts[range];
             }
         }
         return pipe;
@@ -649,7 +659,10 @@ public final class SackScoreboard {
         return index;
     }
 
-    /** Disjoint ranges that were forgotten or evicted because {@link #MAX_RANGES} were already kept. */
+    /**
+     * Disjoint ranges that were forgotten or evicted because {@link #MAX_RANGES} were already kept; the engine
+     * counts them in {@link io.usertcp.tcp.TcpCounter#SACK_RANGES_DISCARDED}.
+     */
     public long capacityHits() {
         return capacityHits;
     }
@@ -659,7 +672,10 @@ public final class SackScoreboard {
         return reneges;
     }
 
-    /** SACK blocks ignored as reversed, empty, beyond SND.NXT, or below SND.UNA outside D-SACK position. */
+    /**
+     * SACK blocks ignored as reversed, empty, beyond SND.NXT, or below SND.UNA outside D-SACK position; the engine
+     * counts them in {@link io.usertcp.tcp.TcpCounter#SACK_BLOCKS_REJECTED}.
+     */
     public long invalidBlocks() {
         return invalidBlocks;
     }

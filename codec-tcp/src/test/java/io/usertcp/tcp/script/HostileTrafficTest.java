@@ -99,6 +99,7 @@ class HostileTrafficTest {
         injectRaw(TcpFlags.FIN | TcpFlags.PSH | TcpFlags.URG, PEER_ISS, 0);
         script.expectNothing();
         assertEquals(0, script.engine().connectionCount());
+        assertEquals(1, script.engine().counters().get(TcpCounter.SEGMENTS_WITHOUT_SYN_DROPPED));
         assertListenerStillAccepts();
     }
 
@@ -117,6 +118,7 @@ class HostileTrafficTest {
         injectRaw(0, PEER_ISS, 0);
         script.expectNothing();
         assertEquals(0, script.engine().connectionCount());
+        assertEquals(1, script.engine().counters().get(TcpCounter.SEGMENTS_WITHOUT_SYN_DROPPED));
         assertListenerStillAccepts();
     }
 
