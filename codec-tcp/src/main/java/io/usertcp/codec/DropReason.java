@@ -75,6 +75,11 @@ public enum DropReason {
      * reserved, a broadcast address, or our own address (LAND).
      */
     MARTIAN_SOURCE,
+    /**
+     * IPv4: a datagram for our unicast address that came in a link-layer broadcast frame, so every host on the
+     * link received it (RFC 1122 3.3.6).
+     */
+    UNICAST_IN_LINK_BROADCAST,
     /** IPv4: a protocol the stack does not speak (anything but ICMP and TCP). */
     UNSUPPORTED_PROTOCOL,
     /** ICMP: a type the stack ignores (source quench per RFC 6633, redirect, timestamp, ...). */

@@ -47,7 +47,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Bounds: at most {@code capacity} entries; a new one evicts the least recently used resolved entry,
  * and when every entry is still resolving the new one is refused. Waiting frames are capped per entry and
- * in total, the oldest giving way. Every such event is counted.
+ * in total, the oldest giving way. Every such event is counted. Only entries send requests, each at most one
+ * per retry interval, so however many addresses traffic (or a spoofed SYN flood drawing SYN-ACKs) names, the
+ * table sends at most {@code capacity} requests per retry interval; and it answers each request for our
+ * address with exactly one reply, never amplifying.
  *
  * <p>Timers: the owner calls {@link #tick} periodically, at least as often as the retry interval it wants
  * honoured (100 ms is a good period). Entries sit on one list per timer kind, each in deadline order, so a

@@ -53,6 +53,7 @@ public final class EthernetHandler extends ChannelDuplexHandler {
         this.ticker = ticker;
         this.counters = counters;
         neighbours = new NeighbourTable(config.neighbours(), config.localAddress(), config.mac(), new Output());
+        counters.neighbourTable = neighbours;
     }
 
     /** The stack's ARP cache, shared with the {@link ArpHandler}. */

@@ -9,31 +9,33 @@ import io.netty.util.concurrent.Ticker;
 import io.usertcp.codec.DropReason;
 import io.usertcp.codec.FrameBuffers;
 import io.usertcp.codec.ethernet.EthernetFrame;
+import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.codec.icmp.IcmpMessage;
 import io.usertcp.codec.ipv4.Ipv4Address;
 import io.usertcp.codec.ipv4.Ipv4HeaderWriter;
 import io.usertcp.codec.ipv4.Ipv4Packet;
+import io.usertcp.ip.identification.DatagramIdentification;
 import io.usertcp.ip.reassembly.FragmentReassembler;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The network layer, {@value StackPipeline#IPV4} in the stack pipeline (RFC 791, RFC 1122 3.2.1).
  *
  * <p>Inbound: validates the datagram ({@link Ipv4Packet#wrap}: version, header length, total length, header
- * checksum); drops and counts datagrams not addressed to us (broadcast is accepted for ICMP only) and those
- * from a martian source; reassembles fragments; then sets the transport region on the {@link InboundPacket}
- * and passes it on. Options are skipped by the header length. TTL is not checked: only forwarding decrements
- * and tests it (RFC 1122 3.2.1.7), and this host does not forward. A reassembled datagram replaces the
- * packet's IPv4 view, which then describes the whole datagram (its first fragment's header).
+ * checksum); drops and counts datagrams not addressed to us (broadcast is accepted for ICMP only), those
+ * from a martian source and those for our unicast address sent as link-layer broadcasts; reassembles
+ * fragments; then sets the transport region on the {@link InboundPacket} and passes it on. Options are
+ * skipped by the header length. TTL is not checked: only forwarding decrements and tests it (RFC 1122
+ * 3.2.1.7), and this host does not forward. A reassembled datagram replaces the packet's IPv4 view, which
+ * then describes the whole datagram (its first fragment's header).
  *
  * <p>Outbound: takes an {@link OutboundDatagram}, prepends a 20-byte header and hands the datagram with its
  * next hop (the destination when on-link, else the gateway) to the link layer as an {@link OutboundFrame}.
  * A datagram larger than the MTU is fragmented unless it has DF set (then dropped and counted); TCP never
- * sends one, since it sizes segments by the MSS. Identification comes from one counter per loop starting at
- * a random value: unique per source, destination and protocol for 65,536 datagrams, as RFC 6864 asks of
- * fragmentable datagrams, and any value is fine for DF datagrams (RFC 6864 4.1).
+ * sends one, since it sizes segments by the MSS. Identification comes from {@link DatagramIdentification}:
+ * unique per source, destination and protocol for 65,536 datagrams, as RFC 6864 asks of fragmentable
+ * datagrams, and no peer learns from it how much the stack sends to others (RFC 7739).
  *
  * <p>Every {@link StackConfig#housekeepingNanos()} it expires incomplete datagrams and, for those whose
  * first fragment arrived, sends ICMP time exceeded (RFC 1122 3.3.2, rate-limited). Owned by one event loop;
@@ -50,7 +52,7 @@ public final class Ipv4Handler extends ChannelDuplexHandler {
     private FrameBuffers frameBuffers;
     private FragmentReassembler reassembler;
     private ScheduledFuture<?> timer;
-    private int nextIdentification = ThreadLocalRandom.current().nextInt();
+    private final DatagramIdentification identifications = DatagramIdentification.withRandomKey();
 
     public Ipv4Handler(StackConfig config, Ticker ticker, StackCounters counters, IcmpErrorReporter errors) {
         this.config = config;
@@ -70,6 +72,7 @@ public final class Ipv4Handler extends ChannelDuplexHandler {
         frameBuffers = new FrameBuffers(ctx.alloc());
         reassembler = new FragmentReassembler(config.reassembly(), ctx.alloc(), counters.drops(),
                 this::reassemblyTimedOut);
+        counters.reassembler = reassembler;
         long period = config.housekeepingNanos();
         timer = ctx.executor().scheduleAtFixedRate(expire, period, period, TimeUnit.NANOSECONDS);
     }
@@ -106,7 +109,7 @@ public final class Ipv4Handler extends ChannelDuplexHandler {
         DropReason reason = ethernet.etherType() != EthernetFrame.ETHERTYPE_IPV4 ? DropReason.UNSUPPORTED_ETHERTYPE
                 : ipv4.wrap(ethernet.buffer(), ethernet.payloadOffset(), ethernet.payloadLength());
         if (reason == null) {
-            reason = check(ipv4);
+            reason = check(ethernet, ipv4);
         }
         if (reason != null) {
             drop(packet, reason);
@@ -136,13 +139,19 @@ public final class Ipv4Handler extends ChannelDuplexHandler {
         ctx.fireChannelRead(packet);
     }
 
-    private DropReason check(Ipv4Packet ipv4) {
+    private DropReason check(EthernetFrame ethernet, Ipv4Packet ipv4) {
         int destination = ipv4.destinationAddress();
         if (destination != config.localAddress()
                 && !(config.isBroadcast(destination) && ipv4.protocol() == Ipv4Packet.PROTOCOL_ICMP)) {
             return DropReason.IP_NOT_FOR_US;
         }
-        return isMartian(ipv4.sourceAddress()) ? DropReason.MARTIAN_SOURCE : null;
+        if (isMartian(ipv4.sourceAddress())) {
+            return DropReason.MARTIAN_SOURCE;
+        }
+        // RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast is silently discarded, so one frame
+        // cannot draw an answer (a RST, say) from every host on the link.
+        return destination == config.localAddress() && MacAddress.isBroadcast(ethernet.destination())
+                ? DropReason.UNICAST_IN_LINK_BROADCAST : null;
     }
 
     /** RFC 1122 3.2.1.3 and RFC 1812 5.3.7: sources no datagram can come from; our own is a LAND attack. */
@@ -177,7 +186,7 @@ public final class Ipv4Handler extends ChannelDuplexHandler {
             promise.trySuccess();
             return;
         }
-        int identification = nextIdentification++;
+        int identification = identifications.next(datagram.sourceAddress(), destination, datagram.protocol());
         int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payload.readableBytes();
         if (totalLength <= config.mtu()) {
             Ipv4HeaderWriter.prepend(payload, datagram.typeOfService(), identification,

@@ -1,11 +1,15 @@
 package io.usertcp.stack;
 
 import io.usertcp.codec.DropCounters;
+import io.usertcp.ip.reassembly.FragmentReassembler;
+import io.usertcp.neighbour.NeighbourTable;
 
 /**
  * Counters of the link, ARP, IPv4 and ICMP layers of one stack, plus the drop counters every layer (TCP
  * included) shares. One instance per event loop, written only there with plain increments; readers on other
- * threads see values that may lag. The handlers in this package increment the fields directly.
+ * threads see values that may lag. The handlers in this package increment the fields directly. The ARP cache
+ * and the reassembler keep their own counters; the handlers that own them register them here, so one object
+ * reaches every counter of the stack.
  */
 public final class StackCounters {
     private static final int ICMP_TYPES = 256;
@@ -27,10 +31,22 @@ public final class StackCounters {
     long icmpErrorsRateLimited;
     final long[] icmpIn = new long[ICMP_TYPES];
     final long[] icmpOut = new long[ICMP_TYPES];
+    NeighbourTable neighbourTable;
+    FragmentReassembler reassembler;
 
     /** Why inbound frames were dropped, by reason, for every layer of the stack. */
     public DropCounters drops() {
         return drops;
+    }
+
+    /** The ARP cache, for its entry and waiting-frame counters; null until an Ethernet layer registers it. */
+    public NeighbourTable neighbourTable() {
+        return neighbourTable;
+    }
+
+    /** The IPv4 reassembler, for its datagram counters; null until an IPv4 layer joins a pipeline. */
+    public FragmentReassembler reassembler() {
+        return reassembler;
     }
 
     /** Frames the device delivered to the Ethernet layer. */

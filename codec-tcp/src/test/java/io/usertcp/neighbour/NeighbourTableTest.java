@@ -1,5 +1,6 @@
 package io.usertcp.neighbour;
 
+import com.sun.management.ThreadMXBean;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.MockTicker;
@@ -10,6 +11,7 @@ import io.usertcp.neighbour.RecordingNeighbourOutput.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -429,6 +431,35 @@ class NeighbourTableTest {
         for (int host = 92; host < 100; host++) {
             assertEquals(0x0200_0000_1000L + host, table.lookup(0xC612_1000 + host, now()));
         }
+    }
+
+    @Test
+    void requestFloodFromSpoofedSendersAllocatesNothingAndKeepsTheTableAtCapacity() {
+        table = new NeighbourTable(NeighbourTableConfig.DEFAULT.withCapacity(256), LOCAL_IP, LOCAL_MAC, output);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long threadId = Thread.currentThread().getId();
+        int answered = spoofedRequestFlood(0, 20_000);
+
+        long before = threads.getThreadAllocatedBytes(threadId);
+        answered += spoofedRequestFlood(20_000, 100_000);
+        long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+
+        assertEquals(120_000, answered, "every request for our address is answered");
+        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated by 100,000 requests");
+        assertEquals(256, table.size());
+        assertEquals(120_000 - 256, table.entriesEvicted());
+    }
+
+    /** Requests for our address from {@code count} senders in 198.18.0.0/15, each with its own MAC. */
+    private int spoofedRequestFlood(int first, int count) {
+        int answered = 0;
+        for (int i = first; i < first + count; i++) {
+            int sender = 0xC613_0000 + (i & 0xFFFF) + 1;       // 198.19.0.1 and up, never ours
+            if (table.onArpPacket(REQUEST, 0x0200_0100_0000L + i, sender, LOCAL_IP, now())) {
+                answered++;
+            }
+        }
+        return answered;
     }
 
     @Test

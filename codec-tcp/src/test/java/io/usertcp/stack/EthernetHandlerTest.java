@@ -60,9 +60,20 @@ class EthernetHandlerTest {
     @Test
     void broadcastFrameIsAccepted() {
         try (TestStack stack = TestStack.started()) {
-            stack.receive(withDestination(MacAddress.BROADCAST));
-            assertEquals(1, stack.delivered.size());
+            stack.receive(StackFrames.arp(ArpPacket.OPERATION_REQUEST, PEER_MAC, PEER_IP, 0, OUR_IP,
+                    MacAddress.BROADCAST));
+            StackFrames.releaseAll(stack.sent());
+            assertEquals(1, stack.counters().arpRequestsIn());
             assertEquals(0, stack.counters().drops().total());
+        }
+    }
+
+    @Test
+    void unicastDatagramInABroadcastFrameIsDropped() {
+        try (TestStack stack = TestStack.started()) {
+            stack.receive(withDestination(MacAddress.BROADCAST));
+            assertEquals(1, stack.drops(DropReason.UNICAST_IN_LINK_BROADCAST));
+            assertEquals(0, stack.delivered.size());
         }
     }
 

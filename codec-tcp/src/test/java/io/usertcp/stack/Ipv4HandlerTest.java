@@ -91,6 +91,34 @@ class Ipv4HandlerTest {
         assertMartian(Ipv4Address.UNSPECIFIED);
     }
 
+    @Test
+    void limitedBroadcastSourceIsDroppedAsMartian() {
+        assertMartian(Ipv4Address.parse("255.255.255.255"));
+    }
+
+    @Test
+    void reservedSourceIsDroppedAsMartian() {
+        assertMartian(Ipv4Address.parse("240.0.0.1"));
+    }
+
+    @Test
+    void tcpToMulticastIsDroppedAsNotForUs() {
+        try (TestStack stack = TestStack.started()) {
+            stack.receive(StackFrames.ipv4(PEER_IP, Ipv4Address.parse("224.0.0.1"), TCP, SEGMENT));
+            assertEquals(1, stack.drops(DropReason.IP_NOT_FOR_US));
+            assertTrue(stack.delivered.isEmpty());
+        }
+    }
+
+    @Test
+    void tcpToLimitedBroadcastIsDroppedAsNotForUs() {
+        try (TestStack stack = TestStack.started()) {
+            stack.receive(StackFrames.ipv4(PEER_IP, Ipv4Address.parse("255.255.255.255"), TCP, SEGMENT));
+            assertEquals(1, stack.drops(DropReason.IP_NOT_FOR_US));
+            assertTrue(stack.delivered.isEmpty());
+        }
+    }
+
     private static void assertMartian(int source) {
         try (TestStack stack = TestStack.started()) {
             stack.receive(StackFrames.ipv4(source, OUR_IP, TCP, SEGMENT));
