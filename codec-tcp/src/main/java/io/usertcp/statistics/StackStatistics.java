@@ -2,6 +2,9 @@ package io.usertcp.statistics;
 
 import io.usertcp.codec.DropCounters;
 import io.usertcp.codec.DropReason;
+import io.usertcp.ip.reassembly.FragmentReassembler;
+import io.usertcp.neighbour.NeighbourDropReason;
+import io.usertcp.neighbour.NeighbourTable;
 import io.usertcp.stack.StackCounters;
 import io.usertcp.tcp.TcpCounter;
 import io.usertcp.tcp.TcpCounters;
@@ -13,10 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * An immutable snapshot of one stack's counters, in the spirit of {@code nstat} and {@code netstat -s}: the link,
- * ARP, IPv4 and ICMP counters ({@link StackCounters}), the TCP counters ({@link TcpCounters}), every drop reason
+ * ARP, IPv4 and ICMP counters ({@link StackCounters}), those of the ARP cache ({@link NeighbourTable}, waiting
+ * frames dropped by {@link NeighbourDropReason}) and of reassembly ({@link FragmentReassembler}, by datagram), the
+ * TCP counters ({@link TcpCounters}), every drop reason
  * by name (link layers and TCP summed), and ICMP messages by type. The counters live as plain fields on the
  * stack's event loop; {@link #of} copies them there, so the per-packet path never pays for a reader.
  *
@@ -31,14 +37,21 @@ public final class StackStatistics {
     private final Map<Integer, Long> icmpInByType;
     private final Map<Integer, Long> icmpOutByType;
     private final int connections;
+    private final int timeWaitConnections;
+    private final int orphanConnections;
+    private final int halfOpenConnections;
 
     private StackStatistics(Map<String, Long> counters, Map<DropReason, Long> drops, Map<Integer, Long> icmpIn,
-                            Map<Integer, Long> icmpOut, int connections) {
+                            Map<Integer, Long> icmpOut, int connections, int timeWaitConnections,
+                            int orphanConnections, int halfOpenConnections) {
         this.counters = Collections.unmodifiableMap(counters);
         this.drops = Collections.unmodifiableMap(drops);
         this.icmpInByType = Collections.unmodifiableMap(icmpIn);
         this.icmpOutByType = Collections.unmodifiableMap(icmpOut);
         this.connections = connections;
+        this.timeWaitConnections = timeWaitConnections;
+        this.orphanConnections = orphanConnections;
+        this.halfOpenConnections = halfOpenConnections;
     }
 
     /** Copies the counters of a stack's layers and its TCP engine; call on the stack's event loop. */
@@ -50,11 +63,13 @@ public final class StackStatistics {
         counters.put("arp_replies_in", stack.arpRepliesIn());
         counters.put("arp_requests_out", stack.arpRequestsOut());
         counters.put("arp_replies_out", stack.arpRepliesOut());
+        putNeighbourCounters(counters, stack.neighbourTable());
         counters.put("ip_datagrams_in", stack.datagramsIn());
         counters.put("ip_datagrams_out", stack.datagramsOut());
         counters.put("ip_fragments_in", stack.fragmentsIn());
         counters.put("ip_fragments_out", stack.fragmentsOut());
         counters.put("ip_reassembled", stack.reassembled());
+        putReassemblyCounters(counters, stack.reassembler());
         counters.put("ip_no_route", stack.noRoute());
         counters.put("ip_fragmentation_refused", stack.fragmentationRefused());
         Map<Integer, Long> icmpIn = new TreeMap<>();
@@ -82,7 +97,42 @@ public final class StackStatistics {
             dropTotal += count;
         }
         counters.put("drops", dropTotal);
-        return new StackStatistics(counters, drops, icmpIn, icmpOut, engine.connectionCount());
+        return new StackStatistics(counters, drops, icmpIn, icmpOut, engine.connectionCount(), engine.timeWaitCount(),
+                engine.orphanCount(), engine.halfOpenConnectionCount());
+    }
+
+    private static void putNeighbourCounters(Map<String, Long> counters, NeighbourTable table) {
+        put(counters, "neighbour_entries_created", table, NeighbourTable::entriesCreated);
+        put(counters, "neighbour_entries_evicted", table, NeighbourTable::entriesEvicted);
+        put(counters, "neighbour_entries_expired", table, NeighbourTable::entriesExpired);
+        put(counters, "neighbour_entries_refused", table, NeighbourTable::entriesRefused);
+        put(counters, "neighbour_resolution_failures", table, NeighbourTable::resolutionFailures);
+        put(counters, "neighbour_conflicts", table, NeighbourTable::conflicts);
+        put(counters, "neighbour_senders_rejected", table, NeighbourTable::sendersRejected);
+        put(counters, "neighbour_frames_queued", table, NeighbourTable::framesQueued);
+        for (NeighbourDropReason reason : NeighbourDropReason.values()) {
+            put(counters, neighbourDropCounterName(reason), table, t -> t.framesDropped(reason));
+        }
+    }
+
+    /** The counter name under which {@link #counters()} holds frames the ARP cache dropped for {@code reason}. */
+    public static String neighbourDropCounterName(NeighbourDropReason reason) {
+        return "neighbour_frames_dropped_" + reason.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void putReassemblyCounters(Map<String, Long> counters, FragmentReassembler reassembler) {
+        put(counters, "ip_reassembly_timeouts", reassembler, FragmentReassembler::timedOutDatagrams);
+        put(counters, "ip_reassembly_overlaps", reassembler, FragmentReassembler::overlappingDatagrams);
+        put(counters, "ip_reassembly_oversize", reassembler, FragmentReassembler::oversizeDatagrams);
+        put(counters, "ip_reassembly_malformed", reassembler, FragmentReassembler::malformedDatagrams);
+        put(counters, "ip_reassembly_too_fragmented", reassembler, FragmentReassembler::tooFragmentedDatagrams);
+        put(counters, "ip_reassembly_evicted", reassembler, FragmentReassembler::evictedDatagrams);
+        put(counters, "ip_reassembly_memory_limit", reassembler, FragmentReassembler::memoryLimitDatagrams);
+    }
+
+    /** A layer not yet in a pipeline has counted nothing. */
+    private static <T> void put(Map<String, Long> counters, String name, T layer, ToLongFunction<T> counter) {
+        counters.put(name, layer == null ? 0 : counter.applyAsLong(layer));
     }
 
     private static long putNonZero(Map<Integer, Long> byType, int type, long count) {
@@ -130,12 +180,30 @@ public final class StackStatistics {
         return connections;
     }
 
+    /** Of {@link #connections()}, those in TIME-WAIT (a gauge). */
+    public int timeWaitConnections() {
+        return timeWaitConnections;
+    }
+
+    /** Of {@link #connections()}, the orphans: closed by the application and still closing (a gauge). */
+    public int orphanConnections() {
+        return orphanConnections;
+    }
+
+    /** Of {@link #connections()}, the handshakes in SYN-RECEIVED across all listeners (a gauge). */
+    public int halfOpenConnections() {
+        return halfOpenConnections;
+    }
+
     /** {@code name value} lines, as {@code nstat -a} prints them, then the non-zero drops. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder(2048);
         counters.forEach((name, value) -> text.append(name).append(' ').append(value).append('\n'));
         text.append("tcp_connections ").append(connections).append('\n');
+        text.append("tcp_time_wait_connections ").append(timeWaitConnections).append('\n');
+        text.append("tcp_orphan_connections ").append(orphanConnections).append('\n');
+        text.append("tcp_half_open_connections ").append(halfOpenConnections).append('\n');
         drops.forEach((reason, count) -> {
             if (count != 0) {
                 text.append("drops_").append(reason.name().toLowerCase(Locale.ROOT)).append(' ').append(count)

@@ -104,6 +104,9 @@ class StackStatisticsTest {
         assertEquals(1, statistics.counter("tcp_segments_sent"));
         assertEquals(0, statistics.counter("tcp_active_opens"));
         assertEquals(0, statistics.connections());
+        assertEquals(0, statistics.timeWaitConnections());
+        assertEquals(0, statistics.orphanConnections());
+        assertEquals(0, statistics.halfOpenConnections());
     }
 
     @Test
@@ -122,6 +125,9 @@ class StackStatisticsTest {
 
         assertTrue(text.contains("arp_requests_in 1\n"), text);
         assertTrue(text.contains("tcp_resets_sent 1\n"), text);
+        assertTrue(text.contains("tcp_time_wait_connections 0\n"), text);
+        assertTrue(text.contains("tcp_orphan_connections 0\n"), text);
+        assertTrue(text.contains("tcp_half_open_connections 0\n"), text);
         assertTrue(text.contains("drops_bad_ip_checksum 1\n"), text);
         assertTrue(!text.contains("drops_truncated"), text);
     }

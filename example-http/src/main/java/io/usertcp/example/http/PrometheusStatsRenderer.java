@@ -102,6 +102,21 @@ final class PrometheusStatsRenderer {
         for (StackSample stack : stacks) {
             sample(text, "usertcp_tcp_connections", labels(stack), stack.statistics().connections());
         }
+        family(text, "usertcp_tcp_time_wait_connections", "gauge", "Of those, connections in TIME-WAIT.");
+        for (StackSample stack : stacks) {
+            sample(text, "usertcp_tcp_time_wait_connections", labels(stack),
+                    stack.statistics().timeWaitConnections());
+        }
+        family(text, "usertcp_tcp_orphan_connections", "gauge",
+                "Of those, connections the application closed that are still closing.");
+        for (StackSample stack : stacks) {
+            sample(text, "usertcp_tcp_orphan_connections", labels(stack), stack.statistics().orphanConnections());
+        }
+        family(text, "usertcp_tcp_half_open_connections", "gauge", "Of those, handshakes in SYN-RECEIVED.");
+        for (StackSample stack : stacks) {
+            sample(text, "usertcp_tcp_half_open_connections", labels(stack),
+                    stack.statistics().halfOpenConnections());
+        }
         for (ConnectionGauge gauge : CONNECTION_GAUGES) {
             String name = "usertcp_tcp_connection_" + gauge.name();
             family(text, name, "gauge", gauge.help() + " Per connection, at most " + CONNECTION_LIMIT

@@ -68,6 +68,9 @@ class PrometheusStatsRendererTest {
                 + "usertcp_tcp_passive_opens_total{device=\"tap7\"} 1\n"), text);
         assertTrue(text.contains("usertcp_drops_total{device=\"tap7\",reason=\"bad_tcp_checksum\"} 0\n"), text);
         assertTrue(text.contains("usertcp_tcp_connections{device=\"tap7\"} 1\n"), text);
+        assertTrue(text.contains("usertcp_tcp_time_wait_connections{device=\"tap7\"} 0\n"), text);
+        assertTrue(text.contains("usertcp_tcp_orphan_connections{device=\"tap7\"} 0\n"), text);
+        assertTrue(text.contains("usertcp_tcp_half_open_connections{device=\"tap7\"} 0\n"), text);
     }
 
     @Test
@@ -88,7 +91,7 @@ class PrometheusStatsRendererTest {
         assertEquals(2, count(text, "^usertcp_frames_in_total\\{"), text);
         assertEquals(count(text, "^# HELP "), count(text, "^# TYPE "), text);
         // Every sample line is a name, optional labels and a number
-        assertEquals(0, count(text, "^(?!#)(?![a-z_]+(\\{[^}]*\\})? -?[0-9.E]+$).+$"), text);
+        assertEquals(0, count(text, "^(?!#)(?![a-z][a-z0-9_]*(\\{[^}]*\\})? -?[0-9.E]+$).+$"), text);
     }
 
     @Test
