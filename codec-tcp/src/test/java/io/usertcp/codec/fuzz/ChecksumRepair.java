@@ -10,7 +10,7 @@ import io.usertcp.codec.ipv4.Ipv4Packet;
  * never reached; with it the decoders meet structurally hostile input that a careful attacker, who can
  * always compute checksums, would send.
  */
-final class ChecksumRepair {
+public final class ChecksumRepair {
     private static final int IP_TOTAL_LENGTH = 2;
     private static final int IP_CHECKSUM = 10;
     private static final int IP_SOURCE = 12;
@@ -25,7 +25,7 @@ final class ChecksumRepair {
      * total length is first set to what the frame carries; then the TCP or ICMP checksum over the payload
      * the IPv4 view will hand on, and the IPv4 header checksum.
      */
-    void repairFrame(ByteBuf buf, int offset, int length, boolean fixTotalLength) {
+    public void repairFrame(ByteBuf buf, int offset, int length, boolean fixTotalLength) {
         layout.read(buf, offset, length);
         if (layout.ipHeaderLength == FrameLayout.ABSENT) {
             return;
@@ -48,7 +48,7 @@ final class ChecksumRepair {
     }
 
     /** Fills in the header checksum of the IPv4 header at {@code offset} if its IHL fits in {@code length}. */
-    static void repairIpv4Header(ByteBuf buf, int offset, int length) {
+    public static void repairIpv4Header(ByteBuf buf, int offset, int length) {
         if (length < Ipv4Packet.MIN_HEADER_LENGTH) {
             return;
         }
@@ -60,7 +60,7 @@ final class ChecksumRepair {
     }
 
     /** Fills in the checksum of the ICMP message in {@code length} bytes at {@code offset}, if its field fits. */
-    static void repairIcmp(ByteBuf buf, int offset, int length) {
+    public static void repairIcmp(ByteBuf buf, int offset, int length) {
         if (length >= ICMP_CHECKSUM + 2) {
             buf.setShort(offset + ICMP_CHECKSUM, 0);
             buf.setShort(offset + ICMP_CHECKSUM, InternetChecksum.compute(buf, offset, length));
@@ -68,7 +68,7 @@ final class ChecksumRepair {
     }
 
     /** Fills in the checksum of the TCP segment in {@code length} bytes at {@code offset}, if its field fits. */
-    static void repairTcp(ByteBuf buf, int offset, int length, int sourceAddress, int destinationAddress) {
+    public static void repairTcp(ByteBuf buf, int offset, int length, int sourceAddress, int destinationAddress) {
         if (length >= TCP_CHECKSUM + 2) {
             buf.setShort(offset + TCP_CHECKSUM, 0);
             long pseudoHeader = InternetChecksum.pseudoHeader(sourceAddress, destinationAddress,

@@ -13,8 +13,10 @@ import java.util.SplittableRandom;
 /**
  * Turns seed frames into hostile ones. Each input is a copy of a random seed with one to four stacked
  * mutations: bit flips; boundary values written at random offsets and, more often, into the header
- * fields the decoders branch on (EtherType, ARP lengths, IHL, total length, protocol, data offset, TCP
- * option kinds and lengths, ICMP type and code, the quoted header); truncation at layer boundaries;
+ * fields the decoders and the stack branch on (EtherType, ARP lengths, IHL, total length, fragment flags
+ * and offset, a spoofed source address, protocol, ports, data offset, TCP flags, TCP sequence and
+ * acknowledgment numbers and SACK block edges moved across window edges, the window, TCP option kinds and
+ * lengths, ICMP type and code, the quoted header); truncation at layer boundaries;
  * random bytes appended; chunks inserted, deleted or duplicated; and splices of two seeds. Half the
  * inputs then get their checksums (and half of those their IPv4 total length) repaired, so they reach
  * the parsing behind the checksums.
@@ -22,8 +24,8 @@ import java.util.SplittableRandom;
  * <p>Everything is drawn from the {@link SplittableRandom} passed in, so an input is reproduced by its
  * seed alone. Not thread-safe; one per test.
  */
-final class FrameMutator implements AutoCloseable {
-    static final int MAX_LENGTH = 2048;
+public final class FrameMutator implements AutoCloseable {
+    public static final int MAX_LENGTH = 2048;
 
     private static final int[] BYTE_VALUES = {0, 1, 2, 3, 4, 5, 6, 8, 10, 16, 0x40, 0x45, 0x46, 0x4F, 0x50, 0x7F, 0x80,
             0xF0, 0xFF};
@@ -35,13 +37,23 @@ final class FrameMutator implements AutoCloseable {
     private static final int[] OPTION_LENGTHS = {0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 18, 26, 34, 40, 42, 255};
     private static final int[] ICMP_TYPES = {IcmpMessage.TYPE_ECHO_REPLY, IcmpMessage.TYPE_DESTINATION_UNREACHABLE,
             IcmpMessage.TYPE_ECHO_REQUEST, IcmpMessage.TYPE_TIME_EXCEEDED, 5, 12, 255};
+    /** Flags and offset: MF alone, offsets 8 and 65,528 with and without MF, DF, DF with MF. */
+    private static final int[] FRAGMENT_FIELDS = {0x2000, 0x2001, 0x0001, 0x1FFF, 0x3FFF, 0x4000, 0x6000, 0x2000 | 185};
+    /**
+     * Shifts for a sequence or acknowledgment number: next to a window edge when the seed is live traffic
+     * (one byte, a segment, the common windows with and without scaling), and half the sequence space.
+     */
+    private static final int[] SEQUENCE_SHIFTS = {1, 2, 1448, 1460, 8192, 65535, 65536, 131072, 1 << 20, 1 << 30,
+            0x7FFF_FFFF, 0x8000_0000};
+    private static final int ABSENT_OPTION = -1;
     private static final int[] PROTOCOLS = {Ipv4Packet.PROTOCOL_ICMP, Ipv4Packet.PROTOCOL_TCP, Ipv4Packet.PROTOCOL_UDP,
             0, 255};
 
     /** Header fields the mutator aims at, by what they are. */
     private enum Field {
-        ETHERTYPE, ARP_FIELD, IP_VERSION_AND_IHL, IP_TOTAL_LENGTH, IP_PROTOCOL, IP_FLAGS_AND_FRAGMENT,
-        TCP_DATA_OFFSET, TCP_FLAGS, TCP_OPTION_KIND_OR_LENGTH, TCP_OPTION_REWRITE, ICMP_TYPE_AND_CODE,
+        ETHERTYPE, ARP_FIELD, IP_VERSION_AND_IHL, IP_TOTAL_LENGTH, IP_PROTOCOL, IP_FLAGS_AND_FRAGMENT, IP_SOURCE,
+        TCP_PORT, TCP_DATA_OFFSET, TCP_FLAGS, TCP_SEQUENCE, TCP_ACKNOWLEDGMENT, TCP_WINDOW, TCP_OPTION_KIND_OR_LENGTH,
+        TCP_OPTION_REWRITE, TCP_SACK_EDGE, ICMP_TYPE_AND_CODE,
         QUOTED_VERSION_AND_IHL, QUOTED_TOTAL_LENGTH
     }
 
@@ -59,28 +71,33 @@ final class FrameMutator implements AutoCloseable {
     private SeedFrame seed;
     private int length;
 
-    FrameMutator(List<SeedFrame> seeds) {
+    public FrameMutator(List<SeedFrame> seeds) {
         this.seeds = seeds;
     }
 
     /** The current input: its bytes are the first {@link #length()} of this buffer, at index 0. */
-    ByteBuf frame() {
+    public ByteBuf frame() {
         return frame;
     }
 
-    int length() {
+    public int length() {
         return length;
     }
 
     /** The seed and the mutations that made the current input, for failure messages. */
-    String describe() {
+    public String describe() {
         return "seed frame '" + seed.name() + "', mutations [" + log + "]";
     }
 
     /** Builds the next input from {@code random}. */
-    void next(SplittableRandom random) {
-        seed = seeds.get(random.nextInt(seeds.size()));
-        length = seed.bytes().length;
+    public void next(SplittableRandom random) {
+        next(random, seeds.get(random.nextInt(seeds.size())));
+    }
+
+    /** Builds the next input from {@code seed}, the caller's choice; splices still draw from all seeds. */
+    public void next(SplittableRandom random, SeedFrame seed) {
+        this.seed = seed;
+        length = Math.min(seed.bytes().length, MAX_LENGTH);
         System.arraycopy(seed.bytes(), 0, bytes, 0, length);
         log.setLength(0);
         int mutations = random.nextInt(4) == 0 ? 2 + random.nextInt(3) : 1;
@@ -166,15 +183,21 @@ final class FrameMutator implements AutoCloseable {
             fields[kinds++] = Field.IP_TOTAL_LENGTH;
             fields[kinds++] = Field.IP_PROTOCOL;
             fields[kinds++] = Field.IP_FLAGS_AND_FRAGMENT;
+            fields[kinds++] = Field.IP_SOURCE;
         }
         if (layout.tcpHeaderLength != FrameLayout.ABSENT) {
             fields[kinds++] = Field.TCP_DATA_OFFSET;
             fields[kinds++] = Field.TCP_FLAGS;
+            fields[kinds++] = Field.TCP_PORT;
+            fields[kinds++] = Field.TCP_SEQUENCE;
+            fields[kinds++] = Field.TCP_ACKNOWLEDGMENT;
+            fields[kinds++] = Field.TCP_WINDOW;
         }
         if (layout.hasTcpOptions()) {
             fields[kinds++] = Field.TCP_OPTION_KIND_OR_LENGTH;
             fields[kinds++] = Field.TCP_OPTION_KIND_OR_LENGTH;
             fields[kinds++] = Field.TCP_OPTION_REWRITE;
+            fields[kinds++] = Field.TCP_SACK_EDGE;
         }
         if (layout.icmpType != FrameLayout.ABSENT) {
             fields[kinds++] = Field.ICMP_TYPE_AND_CODE;
@@ -196,12 +219,18 @@ final class FrameMutator implements AutoCloseable {
                     lengthValue(random, layout.ipHeaderLength, length - FrameLayout.IP));
             case IP_PROTOCOL -> setByte("IPv4 protocol", FrameLayout.IP + 9, pick(random, PROTOCOLS));
             case IP_FLAGS_AND_FRAGMENT -> setShort("IPv4 flags and fragment offset", FrameLayout.IP + 6,
-                    random.nextInt(0x10000));
+                    random.nextBoolean() ? random.nextInt(0x10000) : pick(random, FRAGMENT_FIELDS));
             case TCP_DATA_OFFSET -> setByte("TCP data offset", layout.transport + 12,
                     random.nextInt(16) << 4 | (bytes[layout.transport + 12] & 0x0F));
             case TCP_FLAGS -> setByte("TCP flags", layout.transport + 13, random.nextInt(0x100));
+            case IP_SOURCE -> setInt("IPv4 source", FrameLayout.IP + 12, sourceAddress(random));
+            case TCP_PORT -> changePort(random);
+            case TCP_SEQUENCE -> shiftInt("TCP sequence number", layout.transport + 4, random);
+            case TCP_ACKNOWLEDGMENT -> shiftInt("TCP acknowledgment number", layout.transport + 8, random);
+            case TCP_WINDOW -> setShort("TCP window", layout.transport + 14, pick(random, SHORT_VALUES));
             case TCP_OPTION_KIND_OR_LENGTH -> mutateOptionKindOrLength(random);
             case TCP_OPTION_REWRITE -> rewriteOption(random);
+            case TCP_SACK_EDGE -> shiftSackEdge(random);
             case ICMP_TYPE_AND_CODE -> {
                 if (random.nextBoolean()) {
                     setByte("ICMP type", layout.transport, pick(random, ICMP_TYPES));
@@ -213,6 +242,48 @@ final class FrameMutator implements AutoCloseable {
             case QUOTED_TOTAL_LENGTH -> setShort("quoted IPv4 total length", layout.quote + 2,
                     lengthValue(random, layout.quotedHeaderLength, length - layout.quote));
         }
+    }
+
+    /**
+     * A spoofed source: another host on the seeds' /24 (which never answers ARP), a host beyond it (no route
+     * back without a gateway), the seeds' own addresses next door, or any address at all.
+     */
+    private static int sourceAddress(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0xC612_0000 | 3 + random.nextInt(250);
+            case 1 -> 0xC613_0000 | random.nextInt(0x10000);
+            case 2 -> 0xC612_0001 + random.nextInt(3);
+            default -> random.nextInt();
+        };
+    }
+
+    /** A new source port (a new 4-tuple: a SYN flood from one host) or destination port, random or next door. */
+    private void changePort(SplittableRandom random) {
+        boolean source = random.nextInt(4) != 0;
+        int at = layout.transport + (source ? 0 : 2);
+        if (at + 2 > length) {
+            return;
+        }
+        int port = random.nextBoolean() ? random.nextInt(0x10000) : frame.getUnsignedShort(at) + random.nextInt(3) - 1;
+        setShort(source ? "TCP source port" : "TCP destination port", at, port);
+    }
+
+    private void setInt(String field, int at, int value) {
+        if (at >= 0 && at + 4 <= length) {
+            frame.setInt(at, value);
+            log.append(field).append(" = 0x").append(Integer.toHexString(value));
+        }
+    }
+
+    /** Moves a 32-bit field by a window-edge shift, up or down, give or take one. */
+    private void shiftInt(String field, int at, SplittableRandom random) {
+        if (at < 0 || at + 4 > length) {
+            return;
+        }
+        int shift = pick(random, SEQUENCE_SHIFTS) + random.nextInt(3) - 1;
+        int value = frame.getInt(at) + (random.nextBoolean() ? shift : -shift);
+        frame.setInt(at, value);
+        log.append(field).append(" = ").append(Integer.toUnsignedString(value));
     }
 
     private void mutateArpField(SplittableRandom random) {
@@ -297,6 +368,29 @@ final class FrameMutator implements AutoCloseable {
             int value = random.nextInt(3) == 0 ? spaceLeft + random.nextInt(3) - 1 : pick(random, OPTION_LENGTHS);
             setByte("TCP option length", at + 1, value);
         }
+    }
+
+    /**
+     * Moves one edge of a SACK block (RFC 2018) by a window-edge shift: on live traffic, blocks that reach
+     * below SND.UNA or beyond SND.NXT, turn around, or overlap their neighbours. Without a SACK option,
+     * another option's bytes are shifted instead.
+     */
+    private void shiftSackEdge(SplittableRandom random) {
+        int starts = findOptionStarts();
+        int sack = ABSENT_OPTION;
+        for (int i = 0; i < starts && sack == ABSENT_OPTION; i++) {
+            if (bytes[optionStarts[i]] == 5) {
+                sack = optionStarts[i];
+            }
+        }
+        int end = layout.tcpOptionsEnd();
+        if (sack == ABSENT_OPTION || sack + 1 >= end) {
+            shiftInt("TCP option bytes", layout.tcpOptions() + random.nextInt(Math.max(1, end - layout.tcpOptions())),
+                    random);
+            return;
+        }
+        int edges = Math.max(1, ((bytes[sack + 1] & 0xFF) - 2) / 4);
+        shiftInt("SACK block edge", sack + 2 + 4 * random.nextInt(edges), random);
     }
 
     /** Writes a whole option of a known kind with a plausible or a near-miss length over an existing one. */

@@ -1,5 +1,5 @@
 package io.usertcp.codec.fuzz;
 
 /** A valid frame the mutator starts from, named for failure messages. */
-record SeedFrame(String name, byte[] bytes) {
+public record SeedFrame(String name, byte[] bytes) {
 }

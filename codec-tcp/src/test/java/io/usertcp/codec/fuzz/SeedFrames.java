@@ -33,16 +33,17 @@ import java.util.function.Consumer;
  * SACK block counts, IPv4 options, a UDP datagram). Between them they hold every header and option the
  * decoders parse, so mutations land on real structure.
  */
-final class SeedFrames {
-    static final int HOST = Ipv4Address.parse("198.18.0.1");
-    static final int PEER = Ipv4Address.parse("198.18.0.2");
+public final class SeedFrames {
+    public static final int HOST = Ipv4Address.parse("198.18.0.1");
+    public static final int PEER = Ipv4Address.parse("198.18.0.2");
     /** A router between the two, the source of ICMP errors. */
     static final int ROUTER = Ipv4Address.parse("198.18.0.254");
-    static final long HOST_MAC = MacAddress.parse("02:00:c6:12:00:01");
-    static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:02");
+    public static final long HOST_MAC = MacAddress.parse("02:00:c6:12:00:01");
+    public static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:02");
 
-    private static final int HOST_PORT = 40001;
-    private static final int PEER_PORT = 5001;
+    /** The ports of the TCP seeds built here: the host's, and the peer's. */
+    public static final int HOST_PORT = 40001;
+    public static final int PEER_PORT = 5001;
     private static final int ISS = 0x1A2B3C4D;
     private static final int IRS = 0x5E6F7081;
     private static final int TS_VAL = 0x00C0FFEE;
@@ -55,7 +56,7 @@ final class SeedFrames {
     }
 
     /** Every seed: the golden frames captured from Linux, then the frames built here. */
-    static List<SeedFrame> all() {
+    public static List<SeedFrame> all() {
         List<SeedFrame> seeds = new ArrayList<>();
         for (String capture : List.of(GoldenFrames.ARP, GoldenFrames.PING, GoldenFrames.TCP)) {
             for (GoldenFrame frame : loadGolden(capture).frames()) {
@@ -74,7 +75,7 @@ final class SeedFrames {
         }
     }
 
-    static List<SeedFrame> builtWithWriters() {
+    public static List<SeedFrame> builtWithWriters() {
         List<SeedFrame> seeds = new ArrayList<>();
         byte[] arpRequest = arp(ArpPacket.OPERATION_REQUEST, MacAddress.BROADCAST, 0);
         seeds.add(new SeedFrame("arp-request", arpRequest));
