@@ -2,6 +2,8 @@ package io.usertcp.transport;
 
 import io.usertcp.codec.ethernet.MacAddress;
 import io.usertcp.codec.ipv4.Ipv4Address;
+import io.usertcp.ip.reassembly.FragmentReassemblerConfig;
+import io.usertcp.neighbour.NeighbourTableConfig;
 import io.usertcp.stack.StackConfig;
 import io.usertcp.tcp.TcpStackConfig;
 import io.usertcp.testing.network.LinkImpairment;
@@ -12,6 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +44,36 @@ import java.util.function.Consumer;
  *   <tr><td>{@code usertcp.keepAliveIdleSeconds}, {@code usertcp.keepAliveIntervalSeconds},
  *       {@code usertcp.keepAliveProbes}</td><td>keep-alive timing (RFC 1122 4.2.3.6)</td><td>7200, 75, 9</td></tr>
  *   <tr><td>{@code usertcp.userTimeoutMillis}</td><td>RFC 5482 user timeout, 0 for none</td><td>0</td></tr>
+ *   <tr><td>{@code usertcp.outOfOrderMaxBytes}, {@code usertcp.outOfOrderMaxSegments}</td><td>out-of-order data
+ *       one connection holds; beyond it segments are dropped</td><td>the receive buffer, 256</td></tr>
+ *   <tr><td>{@code usertcp.finWait2TimeoutMillis}</td><td>how long a connection the application closed waits
+ *       in FIN-WAIT-2 for the peer's FIN</td><td>60000</td></tr>
+ *   <tr><td>{@code usertcp.challengeAcksPerSecond}</td><td>challenge and out-of-window ACKs per connection
+ *       per second (RFC 5961 10); the rest are suppressed</td><td>10</td></tr>
+ *   <tr><td>{@code usertcp.minSendMss}</td><td>send MSS floor, whatever the peer announces</td><td>536</td></tr>
+ *   <tr><td>{@code usertcp.synCookies}</td><td>answer SYNs with stateless SYN cookies (RFC 4987) once a
+ *       listener's SYN queue or the half-open limit is full; {@code false} drops them instead</td>
+ *       <td>true</td></tr>
+ *   <tr><td>{@code usertcp.maxHalfOpen}</td><td>handshakes in SYN-RECEIVED across all listeners</td>
+ *       <td>4096</td></tr>
+ *   <tr><td>{@code usertcp.maxTimeWaitConnections}</td><td>connections in TIME-WAIT; beyond it, or when the
+ *       connection table is full, the oldest is reclaimed early</td><td>16384</td></tr>
+ *   <tr><td>{@code usertcp.maxOrphanConnections}</td><td>connections the application closed that are still
+ *       closing; beyond it the oldest is reset</td><td>16384</td></tr>
+ *   <tr><td>{@code usertcp.neighbourCapacity}</td><td>ARP cache entries; a new one evicts the least recently
+ *       used resolved entry</td><td>1024</td></tr>
+ *   <tr><td>{@code usertcp.neighbourQueuedFramesPerEntry}, {@code usertcp.neighbourQueuedFramesTotal}</td>
+ *       <td>frames waiting for ARP resolution, per address and in all; the oldest gives way</td>
+ *       <td>3, 256</td></tr>
+ *   <tr><td>{@code usertcp.reassemblyMemoryBytes}</td><td>buffer bytes fragments in reassembly may hold; the
+ *       oldest datagrams are evicted beyond it</td><td>4194304</td></tr>
+ *   <tr><td>{@code usertcp.reassemblyDatagrams}</td><td>datagrams in reassembly at once</td><td>1024</td></tr>
+ *   <tr><td>{@code usertcp.reassemblyFragmentsPerDatagram}</td><td>fragments one datagram may have</td>
+ *       <td>64</td></tr>
+ *   <tr><td>{@code usertcp.reassemblyTimeoutMillis}</td><td>time a datagram has to complete after its first
+ *       fragment arrives</td><td>30000</td></tr>
+ *   <tr><td>{@code usertcp.icmpErrorsPerSecond}, {@code usertcp.icmpErrorBurst}</td><td>token bucket for the
+ *       ICMP errors the stack sends (RFC 1812 4.3.2.8); the rest are not sent</td><td>1000, 50</td></tr>
  *   <tr><td>{@code usertcp.impairment}</td><td>testing aid, like netem: seeded delay, jitter, reordering,
  *       duplication, corruption, loss and rate for the frames between the device and the stack, e.g.
  *       {@code seed=42,delay=2ms,jitter=1ms,reorder=2%,duplicate=1%,in.corrupt=0.5%} (grammar in
@@ -53,12 +86,26 @@ public final class UserTcpConfig {
     public static final String PROPERTY_PREFIX = "usertcp.";
     static final String DEVICE = "usertcp.device";
     static final String ADDRESS = "usertcp.address";
+    private static final String NEIGHBOUR_CAPACITY = "usertcp.neighbourCapacity";
+    private static final String NEIGHBOUR_QUEUED_PER_ENTRY = "usertcp.neighbourQueuedFramesPerEntry";
+    private static final String NEIGHBOUR_QUEUED_TOTAL = "usertcp.neighbourQueuedFramesTotal";
+    private static final String REASSEMBLY_MEMORY = "usertcp.reassemblyMemoryBytes";
+    private static final String REASSEMBLY_DATAGRAMS = "usertcp.reassemblyDatagrams";
+    private static final String REASSEMBLY_FRAGMENTS = "usertcp.reassemblyFragmentsPerDatagram";
+    private static final String REASSEMBLY_TIMEOUT = "usertcp.reassemblyTimeoutMillis";
+    private static final String ICMP_ERRORS_PER_SECOND = "usertcp.icmpErrorsPerSecond";
+    private static final String ICMP_ERROR_BURST = "usertcp.icmpErrorBurst";
 
     private static final Set<String> KNOWN = Set.of(DEVICE, ADDRESS, "usertcp.gateway", "usertcp.mac",
             "usertcp.mtu", "usertcp.receiveBuffer", "usertcp.sendBuffer", "usertcp.congestionControl",
             "usertcp.nagle", "usertcp.maxConnections", "usertcp.maxListeners", "usertcp.synQueue",
             "usertcp.ephemeralPorts", "usertcp.keepAliveIdleSeconds", "usertcp.keepAliveIntervalSeconds",
-            "usertcp.keepAliveProbes", "usertcp.userTimeoutMillis", "usertcp.impairment");
+            "usertcp.keepAliveProbes", "usertcp.userTimeoutMillis", "usertcp.impairment",
+            "usertcp.outOfOrderMaxBytes", "usertcp.outOfOrderMaxSegments", "usertcp.finWait2TimeoutMillis",
+            "usertcp.challengeAcksPerSecond", "usertcp.minSendMss", "usertcp.maxTimeWaitConnections",
+            "usertcp.maxOrphanConnections", "usertcp.synCookies", "usertcp.maxHalfOpen", NEIGHBOUR_CAPACITY,
+            NEIGHBOUR_QUEUED_PER_ENTRY, NEIGHBOUR_QUEUED_TOTAL, REASSEMBLY_MEMORY, REASSEMBLY_DATAGRAMS,
+            REASSEMBLY_FRAGMENTS, REASSEMBLY_TIMEOUT, ICMP_ERRORS_PER_SECOND, ICMP_ERROR_BURST);
 
     private final String deviceName;
     private final StackConfig stack;
@@ -153,8 +200,56 @@ public final class UserTcpConfig {
         }
         reader.ifPresent("usertcp.userTimeoutMillis",
                 value -> builder.tcp().userTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(Long.parseLong(value))));
+        reader.ifPresent("usertcp.outOfOrderMaxBytes",
+                value -> builder.tcp().outOfOrderMaxBytes(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.outOfOrderMaxSegments",
+                value -> builder.tcp().outOfOrderMaxSegments(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.finWait2TimeoutMillis",
+                value -> builder.tcp().finWait2TimeoutNanos(TimeUnit.MILLISECONDS.toNanos(Long.parseLong(value))));
+        reader.ifPresent("usertcp.challengeAcksPerSecond",
+                value -> builder.tcp().challengeAcksPerSecond(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.minSendMss", value -> builder.tcp().minSendMss(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.synCookies", value -> builder.tcp().synCookies(parseBoolean(value)));
+        reader.ifPresent("usertcp.maxHalfOpen",
+                value -> builder.tcp().maxHalfOpenConnections(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.maxTimeWaitConnections",
+                value -> builder.tcp().maxTimeWaitConnections(Integer.parseInt(value)));
+        reader.ifPresent("usertcp.maxOrphanConnections",
+                value -> builder.tcp().maxOrphanConnections(Integer.parseInt(value)));
         reader.ifPresent("usertcp.impairment", value -> builder.impairment(LinkImpairment.parse(value)));
+        builder.neighbours(neighbourLimits(reader));
+        builder.reassembly(reassemblyLimits(reader));
+        String errorsPerSecond = properties.getProperty(ICMP_ERRORS_PER_SECOND);
+        String errorBurst = properties.getProperty(ICMP_ERROR_BURST);
+        if (errorsPerSecond != null || errorBurst != null) {
+            reader.parse("usertcp.icmpError*", () -> builder.icmpErrorRateLimit(
+                    errorsPerSecond == null ? StackConfig.DEFAULT_ICMP_ERRORS_PER_SECOND
+                            : Integer.parseInt(errorsPerSecond.strip()),
+                    errorBurst == null ? StackConfig.DEFAULT_ICMP_ERROR_BURST : Integer.parseInt(errorBurst.strip())));
+        }
         return builder.build();
+    }
+
+    private static NeighbourTableConfig neighbourLimits(PropertyReader reader) {
+        NeighbourTableConfig neighbours = NeighbourTableConfig.DEFAULT;
+        neighbours = reader.change(NEIGHBOUR_CAPACITY, neighbours,
+                (config, value) -> config.withCapacity(Integer.parseInt(value)));
+        neighbours = reader.change(NEIGHBOUR_QUEUED_PER_ENTRY, neighbours,
+                (config, value) -> config.withQueuedFrames(Integer.parseInt(value), config.queuedFramesTotal()));
+        return reader.change(NEIGHBOUR_QUEUED_TOTAL, neighbours,
+                (config, value) -> config.withQueuedFrames(config.queuedFramesPerEntry(), Integer.parseInt(value)));
+    }
+
+    private static FragmentReassemblerConfig reassemblyLimits(PropertyReader reader) {
+        FragmentReassemblerConfig reassembly = FragmentReassemblerConfig.DEFAULT;
+        reassembly = reader.change(REASSEMBLY_MEMORY, reassembly,
+                (config, value) -> config.withMaxMemoryBytes(Long.parseLong(value)));
+        reassembly = reader.change(REASSEMBLY_DATAGRAMS, reassembly,
+                (config, value) -> config.withMaxDatagrams(Integer.parseInt(value)));
+        reassembly = reader.change(REASSEMBLY_FRAGMENTS, reassembly,
+                (config, value) -> config.withMaxFragmentsPerDatagram(Integer.parseInt(value)));
+        return reader.change(REASSEMBLY_TIMEOUT, reassembly,
+                (config, value) -> config.withTimeout(Long.parseLong(value), TimeUnit.MILLISECONDS));
     }
 
     private static boolean parseBoolean(String value) {
@@ -225,6 +320,10 @@ public final class UserTcpConfig {
         private long mac;
         private int gateway = Ipv4Address.UNSPECIFIED;
         private int mtu = StackConfig.DEFAULT_MTU;
+        private NeighbourTableConfig neighbours = NeighbourTableConfig.DEFAULT;
+        private FragmentReassemblerConfig reassembly = FragmentReassemblerConfig.DEFAULT;
+        private int icmpErrorsPerSecond = StackConfig.DEFAULT_ICMP_ERRORS_PER_SECOND;
+        private int icmpErrorBurst = StackConfig.DEFAULT_ICMP_ERROR_BURST;
         private LinkImpairment impairment = LinkImpairment.NONE;
 
         private Builder(String deviceName, int address, int prefixLength) {
@@ -251,6 +350,28 @@ public final class UserTcpConfig {
             return this;
         }
 
+        /** ARP cache size, frames waiting on resolution and timers; {@link NeighbourTableConfig#DEFAULT} by default. */
+        public Builder neighbours(NeighbourTableConfig neighbours) {
+            this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
+            return this;
+        }
+
+        /**
+         * IPv4 reassembly memory, datagram and fragment caps and timeout; {@link FragmentReassemblerConfig#DEFAULT}
+         * by default.
+         */
+        public Builder reassembly(FragmentReassemblerConfig reassembly) {
+            this.reassembly = Objects.requireNonNull(reassembly, "reassembly");
+            return this;
+        }
+
+        /** Token bucket for the ICMP errors the stack sends: refill per second and size. */
+        public Builder icmpErrorRateLimit(int perSecond, int burst) {
+            this.icmpErrorsPerSecond = perSecond;
+            this.icmpErrorBurst = burst;
+            return this;
+        }
+
         /** Testing aid: impairs the link as netem would (see {@link LinkImpairment}); none by default. */
         public Builder impairment(LinkImpairment linkImpairment) {
             this.impairment = Objects.requireNonNull(linkImpairment, "linkImpairment");
@@ -264,7 +385,9 @@ public final class UserTcpConfig {
 
         /** @throws IllegalArgumentException naming the first setting out of range */
         public UserTcpConfig build() {
-            StackConfig stack = StackConfig.builder(address, prefixLength, mac).gateway(gateway).mtu(mtu).build();
+            StackConfig stack = StackConfig.builder(address, prefixLength, mac).gateway(gateway).mtu(mtu)
+                    .neighbours(neighbours).reassembly(reassembly)
+                    .icmpErrorRateLimit(icmpErrorsPerSecond, icmpErrorBurst).build();
             return of(deviceName, stack, tcp.build(), impairment);
         }
     }
@@ -290,6 +413,20 @@ public final class UserTcpConfig {
             String value = properties.getProperty(key);
             if (value != null) {
                 parse(key + "=" + value, () -> apply.accept(value.strip()));
+            }
+        }
+
+        /** {@code config} changed by {@code change} applied to the property's value, or as it is when unset. */
+        <T> T change(String key, T config, BiFunction<T, String, T> change) {
+            String value = properties.getProperty(key);
+            if (value == null) {
+                return config;
+            }
+            try {
+                return change.apply(config, value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad usertcp property " + key + "=" + value + ": " + e.getMessage(),
+                        e);
             }
         }
 

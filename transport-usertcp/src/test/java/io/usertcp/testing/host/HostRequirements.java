@@ -31,7 +31,7 @@ public final class HostRequirements {
             Map.entry("tshark", "tshark"), Map.entry("ethtool", "ethtool"), Map.entry("curl", "curl"),
             Map.entry("wrk", "wrk"), Map.entry("ab", "apache2-utils"), Map.entry("socat", "socat"),
             Map.entry("python3", "python3"), Map.entry("sha256sum", "coreutils"),
-            Map.entry("nc", "netcat-openbsd"));
+            Map.entry("nc", "netcat-openbsd"), Map.entry("hping3", "hping3"), Map.entry("nmap", "nmap"));
 
     /** What the checks need to know about the host; {@link #SYSTEM} asks the real one. */
     interface Host {
