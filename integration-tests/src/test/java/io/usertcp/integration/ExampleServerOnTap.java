@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,9 +43,6 @@ final class ExampleServerOnTap implements AutoCloseable {
 
     private static final Map<Long, String> PATTERN_DIGESTS = new ConcurrentHashMap<>();
     private static final Pattern DIGEST_ANSWER = Pattern.compile("length=(\\d+) sha256=([0-9a-f]{64})");
-    private static final Pattern CHECKSUM_DROPS =
-            Pattern.compile("^usertcp_drops_total\\{[^}]*reason=\"bad_(?:ip|tcp)_checksum\"[^}]*} (\\d+)$",
-                    Pattern.MULTILINE);
 
     private final NetworkNamespace namespace;
     private final String device;
@@ -71,7 +69,8 @@ final class ExampleServerOnTap implements AutoCloseable {
         return start(purpose, jvmOptions, moreCommands);
     }
 
-    private static ExampleServerOnTap start(String purpose, List<String> jvmOptions, String... commands) {
+    /** {@link #start(String, String...)} with JVM options for the server, such as {@code usertcp.*} properties. */
+    static ExampleServerOnTap start(String purpose, List<String> jvmOptions, String... commands) {
         HostRequirements.assumeNetworkAdmin();
         HostRequirements.assumeCommands("sysctl");
         HostRequirements.assumeCommands(commands);
@@ -104,6 +103,12 @@ final class ExampleServerOnTap implements AutoCloseable {
 
     String serverOutput() {
         return server.output();
+    }
+
+    /** Asserts that the server logged no exception: nothing the traffic so far did escaped to its log. */
+    void assertNoExceptionLogged() {
+        String output = server.output();
+        assertFalse(output.contains("Exception"), () -> "the server logged an exception:\n" + output);
     }
 
     /** Runs {@code command} in the namespace and asserts it exits with 0; the failure shows the server's output. */
@@ -156,17 +161,18 @@ final class ExampleServerOnTap implements AutoCloseable {
         report(run, "upload", bytes, elapsed);
     }
 
-    /** The stack's drops for bad IPv4 and TCP checksums, from {@code GET /stats}. */
-    long checksumDrops() {
+    /** One reading of {@code GET /stats}, fetched with curl in the namespace. */
+    StatsPage stats() {
         CommandResult stats = namespace.exec(Duration.ofSeconds(30), "curl", "--silent", "--show-error", "--fail",
                 "--max-time", "20", BASE_URL + "/stats");
-        assertEquals(0, stats.exitCode(), stats::describe);
-        long drops = 0;
-        Matcher matcher = CHECKSUM_DROPS.matcher(stats.stdout());
-        while (matcher.find()) {
-            drops += Long.parseLong(matcher.group(1));
-        }
-        return drops;
+        assertEquals(0, stats.exitCode(), () -> stats.describe() + "\nserver output:\n" + server.output());
+        return StatsPage.parse(stats.stdout());
+    }
+
+    /** The stack's drops for bad IPv4 and TCP checksums, from {@code GET /stats}. */
+    long checksumDrops() {
+        StatsPage stats = stats();
+        return stats.drops("bad_ip_checksum") + stats.drops("bad_tcp_checksum");
     }
 
     @Override
